@@ -1,0 +1,41 @@
+// The protocol between the runs service (parent thread) and a trainer worker thread.
+import type { RunSpec } from '../../common/spec';
+import type { BackendInfo, EvalPoint, RoundSummary } from '../../common/contract';
+
+/** State needed to continue a run after round `lastRound` completed (resume). */
+export interface ResumeState {
+  lastRound: number;
+  /** Per layer, the stored tensors of the last completed round. */
+  wStart: Float32Array[];
+  wF: Float32Array[];
+  mask: Uint8Array[];
+  /** One-shot mode prunes every level from the dense round's trained weights. */
+  denseWF?: Float32Array[];
+}
+
+export interface JobMessage {
+  type: 'job';
+  runId: string;
+  spec: RunSpec;
+  resume?: ResumeState;
+  /** Int32Array over this buffer: index 0 set to 1 asks the worker to stop between steps. */
+  cancel: SharedArrayBuffer;
+}
+
+export interface TensorRecord {
+  layer: string;
+  role: 'w_start' | 'w_f' | 'b_f' | 'mask' | 'trainable';
+  shape: number[];
+  data: Float32Array | Uint8Array;
+}
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'backend'; runId: string; info: BackendInfo }
+  | { type: 'round-start'; runId: string; round: number; percentRemaining: number }
+  | { type: 'progress'; runId: string; round: number; iteration: number; loss: number; at: number }
+  | { type: 'eval'; runId: string; round: number; point: EvalPoint }
+  | { type: 'round'; runId: string; summary: RoundSummary; tensors: TensorRecord[] }
+  | { type: 'leak'; runId: string; message: string }
+  | { type: 'done'; runId: string; status: 'completed' | 'cancelled' }
+  | { type: 'error'; runId: string; message: string };

@@ -1,0 +1,43 @@
+// Trainer worker thread: receives jobs from the runs service and runs the LT loop off the caller's thread.
+// One job at a time; the tfjs backend is chosen per job from the spec's preference (cheap once set).
+import { parentPort } from 'node:worker_threads';
+import { initBackend } from '../engine/backend';
+import { runLottery } from './lottery-run';
+import type { JobMessage, WorkerMessage } from './messages';
+
+if (!parentPort) throw new Error('worker.ts must run inside a worker thread');
+const port = parentPort;
+
+function post(msg: WorkerMessage, transfer?: ArrayBuffer[]): void {
+  port.postMessage(msg, transfer ?? []);
+}
+
+let busy = false;
+port.on('message', (msg: JobMessage) => {
+  if (msg.type !== 'job') return;
+  if (busy) {
+    post({ type: 'error', runId: msg.runId, message: 'worker is busy (internal error: one job at a time)' });
+    return;
+  }
+  busy = true;
+  const flag = new Int32Array(msg.cancel);
+  void (async () => {
+    try {
+      const info = await initBackend(msg.spec.backend);
+      post({ type: 'backend', runId: msg.runId, info });
+      const status = await runLottery({
+        runId: msg.runId,
+        spec: msg.spec,
+        resume: msg.resume,
+        post,
+        shouldStop: () => Atomics.load(flag, 0) === 1,
+      });
+      post({ type: 'done', runId: msg.runId, status });
+    } catch (err) {
+      post({ type: 'error', runId: msg.runId, message: err instanceof Error ? err.message : String(err) });
+    } finally {
+      busy = false;
+    }
+  })();
+});
+post({ type: 'ready' });
