@@ -116,12 +116,12 @@ export function findCifarFiles(dir: string): CifarFiles {
   const testFile = path.join(abs, CIFAR_TEST_FILE);
   const hasTest = existsSync(testFile);
   if (!hasTest || trainFiles.length === 0) {
-    const lacking = [!hasTest ? CIFAR_TEST_FILE : '', trainFiles.length === 0 ? 'any data_batch_N.bin' : '']
+    const lacking = [!hasTest ? CIFAR_TEST_FILE : '', trainFiles.length === 0 ? 'a data_batch_N.bin' : '']
       .filter(Boolean)
       .join(' and ');
     throw new DatasetError(
       abs,
-      `not a CIFAR-10 binary folder: no ${lacking}; expected ${CIFAR_TEST_FILE} plus at least one of ` +
+      `not a CIFAR-10 binary folder: missing ${lacking}; expected ${CIFAR_TEST_FILE} plus at least one of ` +
         `${CIFAR_TRAIN_FILES.join(', ')} (the ${CIFAR_BIN_SUBFOLDER} layout); found: ${listing(abs)}`,
     );
   }

@@ -53,7 +53,7 @@ export function locateDataset(id: DatasetId, userPath?: string): LocateResult {
       if (shared) return { location: { dir: shared, origin: 'shared' } };
       return {
         problem:
-          'no CIFAR-10 folder set: set dataset.path (or the environment variable ' +
+          'no folder set: set dataset.path (or the environment variable ' +
           `${CIFAR10_DIR_ENV}) to a cifar-10-batches-bin folder`,
       };
     }
