@@ -19,7 +19,7 @@ const PRELOAD = path.join(here, '../preload/index.cjs');
 const ELECTRON_SQLITE = path.join(app.getAppPath(), '.native-electron', 'better_sqlite3.node');
 const SHUTDOWN_TIMEOUT_MS = 15_000;
 /** Window background while the renderer loads, matching Naive UI's light and dark themes. */
-const BACKGROUND = { light: '#ffffff', dark: '#101014' } as const;
+const BACKGROUND = { light: '#f5f6f8', dark: '#101014' } as const;
 
 /** The renderer: electron-vite's dev server in `electron-vite dev`, the built files otherwise. */
 const rendererSource: RendererSource =

@@ -1,13 +1,11 @@
 // The preload bridge: exposes `window.api` (the contract's Api: call + on) to the sandboxed,
 // context-isolated renderer, and nothing more. Built as CommonJS (out/preload/index.cjs) because
-// sandboxed preloads cannot be ES modules; everything it imports is bundled in.
+// sandboxed preloads cannot be ES modules; everything it imports is bundled in. It imports only types
+// from the contract, so zod stays out of this bundle (see ipc-names.ts for the channel check).
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { CHANNELS, EVENT_NAMES, type Api, type ContractError, type EventName } from '../common/contract';
+import type { Api, ContractError, EventName } from '../common/contract';
 import type { DispatchResult } from '../main/transport/dispatch';
-import { IPC_CALL, IPC_EVENT } from '../main/transport/ipc-names';
-
-const CHANNEL_SET: ReadonlySet<string> = new Set(CHANNELS);
-const EVENT_SET: ReadonlySet<string> = new Set(EVENT_NAMES);
+import { BRIDGE_CHANNELS, BRIDGE_EVENTS, IPC_CALL, IPC_EVENT } from '../main/transport/ipc-names';
 
 type Listener = (payload: unknown) => void;
 /** Renderer listeners per event; one ipcRenderer listener feeds them all. */
@@ -37,14 +35,14 @@ function refuse(error: ContractError): Promise<never> {
 
 const api: Api = {
   async call(channel, request) {
-    if (typeof channel !== 'string' || !CHANNEL_SET.has(channel)) {
+    if (typeof channel !== 'string' || !BRIDGE_CHANNELS.has(channel)) {
       return refuse({ code: 'unknown_channel', message: `unknown channel "${String(channel)}"` });
     }
     const reply = (await ipcRenderer.invoke(IPC_CALL, channel, request)) as DispatchResult<typeof channel>;
     return reply.ok ? reply.result : refuse(reply.error);
   },
   on(event, listener) {
-    if (typeof event !== 'string' || !EVENT_SET.has(event)) throw new Error(`unknown event "${String(event)}"`);
+    if (typeof event !== 'string' || !BRIDGE_EVENTS.has(event)) throw new Error(`unknown event "${String(event)}"`);
     if (typeof listener !== 'function') throw new Error('listener must be a function');
     const wrapped = listener as Listener;
     let set = listeners.get(event);

@@ -111,7 +111,9 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     if (wrapped instanceof StoreError) throw wrapped;
     const reason = err instanceof Error ? err.message : String(err);
     const from = opts.nativeBinding ? ` from ${opts.nativeBinding}` : '';
-    throw new StoreError('cannot_open', `Cannot load SQLite (better-sqlite3)${from} to open ${resolved}: ${reason}`, resolved, null, { cause: err });
+    throw new StoreError('cannot_open', `Cannot load SQLite (better-sqlite3)${from} to open ${resolved}: ${reason}`, resolved, null, {
+      cause: err,
+    });
   }
 
   try {
@@ -189,7 +191,9 @@ function prepareStatements(db: Database.Database) {
       ORDER BY created_at DESC, rowid DESC
       LIMIT @limit`),
     // U+10FFFF sorts after every character, so [prefix, prefix + U+10FFFF) is "starts with prefix" and uses the key.
-    findRuns: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE id >= @p AND id < @p || char(1114111) ORDER BY created_at DESC, rowid DESC`),
+    findRuns: db.prepare(
+      `SELECT ${RUN_COLUMNS} FROM runs WHERE id >= @p AND id < @p || char(1114111) ORDER BY created_at DESC, rowid DESC`,
+    ),
     setStatus: db.prepare(`
       UPDATE runs SET
         status         = @status,
@@ -204,7 +208,9 @@ function prepareStatements(db: Database.Database) {
         owner_token    = CASE WHEN @status = 'running' THEN owner_token END,
         claimed_at     = CASE WHEN @status = 'running' THEN claimed_at END
       WHERE id = @id`),
-    ownerOf: db.prepare(`SELECT status, owner_pid, owner_host, owner_token, heartbeat_at, claimed_at, started_at, created_at FROM runs WHERE id = ?`),
+    ownerOf: db.prepare(
+      `SELECT status, owner_pid, owner_host, owner_token, heartbeat_at, claimed_at, started_at, created_at FROM runs WHERE id = ?`,
+    ),
     claim: db.prepare(`
       UPDATE runs SET status = 'running', owner_pid = @pid, owner_host = @host, owner_token = @token,
         claimed_at = @now, heartbeat_at = @now, started_at = coalesce(started_at, @now), finished_at = NULL
@@ -320,7 +326,11 @@ export class Store {
     const action = `creating run ${input.id}`;
     if (typeof input.id !== 'string' || input.id === '') throw new StoreError('invalid', `Cannot create a run without an id.`, this.file);
     if (!Number.isSafeInteger(input.totalRounds) || input.totalRounds <= 0) {
-      throw new StoreError('invalid', `Cannot finish ${action}: totalRounds must be a positive integer, got ${input.totalRounds}.`, this.file);
+      throw new StoreError(
+        'invalid',
+        `Cannot finish ${action}: totalRounds must be a positive integer, got ${input.totalRounds}.`,
+        this.file,
+      );
     }
     const specJson = JSON.stringify(input.spec);
     return this.write(action, () => {
@@ -358,7 +368,9 @@ export class Store {
     const statuses = opts.status === undefined ? null : typeof opts.status === 'string' ? [opts.status] : [...opts.status];
     const limit = opts.limit === undefined ? -1 : Math.max(0, Math.floor(opts.limit));
     return this.read('listing runs', () =>
-      (this.s.listRuns.all({ statuses: statuses && JSON.stringify(statuses), experiment_id: opts.experimentId ?? null, limit }) as RunRow[]).map(runFromRow),
+      (
+        this.s.listRuns.all({ statuses: statuses && JSON.stringify(statuses), experiment_id: opts.experimentId ?? null, limit }) as RunRow[]
+      ).map(runFromRow),
     );
   }
 
@@ -493,7 +505,10 @@ export class Store {
    * round starts with a clean curve. Completed rounds are never touched. Returns the number deleted.
    */
   discardPartialRound(runId: string, round: number): number {
-    return this.write(`discarding the unfinished round ${round} of run ${runId}`, () => this.s.discardPartial.run({ run_id: runId, round }).changes);
+    return this.write(
+      `discarding the unfinished round ${round} of run ${runId}`,
+      () => this.s.discardPartial.run({ run_id: runId, round }).changes,
+    );
   }
 
   // ---------- rounds and tensors ----------
@@ -504,7 +519,8 @@ export class Store {
    */
   completeRound(runId: string, round: number, result: { summary: RoundSummaryInput; tensors: readonly TensorInput[] }): RoundRecord {
     const action = `saving round ${round} of run ${runId}`;
-    if (!Number.isSafeInteger(round) || round < 0) throw new StoreError('invalid', `Cannot finish ${action}: the round must be a non-negative integer.`, this.file);
+    if (!Number.isSafeInteger(round) || round < 0)
+      throw new StoreError('invalid', `Cannot finish ${action}: the round must be a non-negative integer.`, this.file);
     if (result.summary.round !== undefined && result.summary.round !== round) {
       throw new StoreError('invalid', `Cannot finish ${action}: the summary is of round ${result.summary.round}.`, this.file);
     }
@@ -550,7 +566,13 @@ export class Store {
         data = decodeTensor(row.encoding, row.data, shapeSize(shape));
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
-        throw new StoreError('corrupt', `Tensor ${role} of layer ${layer}, round ${round} of run ${runId} in ${this.file} cannot be read: ${reason}.`, this.file, null, { cause: err });
+        throw new StoreError(
+          'corrupt',
+          `Tensor ${role} of layer ${layer}, round ${round} of run ${runId} in ${this.file} cannot be read: ${reason}.`,
+          this.file,
+          null,
+          { cause: err },
+        );
       }
       return { runId, round, layer, role: role, shape, encoding: row.encoding, data };
     });
@@ -559,7 +581,9 @@ export class Store {
   /** What tensors a completed round has, without decoding them. */
   listTensors(runId: string, round: number): TensorInfo[] {
     return this.read(`listing the tensors of round ${round} of run ${runId}`, () =>
-      (this.s.tensorInfo.all(runId, round) as { layer: string; role: TensorRole; shape_json: string; encoding: string; bytes: number }[]).map((r) => ({
+      (
+        this.s.tensorInfo.all(runId, round) as { layer: string; role: TensorRole; shape_json: string; encoding: string; bytes: number }[]
+      ).map((r) => ({
         layer: r.layer,
         role: r.role,
         shape: JSON.parse(r.shape_json) as number[],

@@ -90,7 +90,13 @@ export function toStoreError(err: unknown, file: string, action: string): unknow
   if (isSqliteError(err)) {
     const code = err.code;
     if (code.startsWith('SQLITE_CONSTRAINT_FOREIGNKEY')) {
-      return new StoreError('not_found', `Cannot finish ${action}: the run it refers to does not exist (was it deleted?) in ${file}.`, file, code, { cause: err });
+      return new StoreError(
+        'not_found',
+        `Cannot finish ${action}: the run it refers to does not exist (was it deleted?) in ${file}.`,
+        file,
+        code,
+        { cause: err },
+      );
     }
     const kind = kindOfSqliteCode(code);
     return new StoreError(kind, describeFailure(kind, action, file, err.message), file, code, { cause: err });

@@ -142,7 +142,11 @@ export function migrate(db: Database.Database, file: string, migrations: readonl
       try {
         db.exec(migrations[version].sql);
       } catch (err) {
-        throw toStoreError(err, file, `upgrading the database to schema ${version + 1} (${migrations[version].description}); it stays at schema ${version}`);
+        throw toStoreError(
+          err,
+          file,
+          `upgrading the database to schema ${version + 1} (${migrations[version].description}); it stays at schema ${version}`,
+        );
       }
       db.pragma(`user_version = ${version + 1}`);
       return version + 1;

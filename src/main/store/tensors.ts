@@ -27,7 +27,8 @@ export function tensorProblem(t: TensorInput): string | null {
   const float = FLOAT_ROLES.includes(t.role);
   if (float && !(t.data instanceof Float32Array)) return `role ${t.role} holds weights: data must be a Float32Array`;
   if (!float && !(t.data instanceof Uint8Array)) return `role ${t.role} is a mask: data must be a Uint8Array of 0/1`;
-  if (t.data.length !== shapeSize(t.shape)) return `shape [${t.shape.join(', ')}] has ${shapeSize(t.shape)} elements but data has ${t.data.length}`;
+  if (t.data.length !== shapeSize(t.shape))
+    return `shape [${t.shape.join(', ')}] has ${shapeSize(t.shape)} elements but data has ${t.data.length}`;
   return null;
 }
 

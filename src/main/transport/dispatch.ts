@@ -76,7 +76,8 @@ export async function dispatch(
 /**
  * Turn anything a handler threw into a ContractError:
  * - SpecError (bad run spec) → invalid_request, with its per-field issues;
- * - an Error whose `code` is a contract code (e.g. a not-found error with code "not_found") → that code;
+ * - an Error whose `code` is a contract code → that code; a NotFoundError or a StoreError of kind
+ *   "not_found" → not_found;
  * - any other Error → failed, with its message;
  * - a thrown non-Error → failed, with a printable form of it.
  * Messages lose stack-frame lines and are capped at MAX_MESSAGE_CHARS.
@@ -87,16 +88,26 @@ export function toContractError(cause: unknown, channel: string): ContractError 
     return { code: 'invalid_request', message: readableMessage(cause.message, fallback), issues: cause.issues };
   }
   if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
     const issues = zodLikeIssues(cause);
     const message = issues
       ? `${fallback}: ${issues.map((i) => `${i.path || '(value)'}: ${i.message}`).join('; ')}`
       : readableMessage(cause.message, fallback);
-    if (typeof code === 'string' && CONTRACT_CODES.has(code)) return { code: code as ContractError['code'], message };
-    return { code: 'failed', message };
+    return { code: contractCodeOf(cause) ?? 'failed', message };
   }
   if (typeof cause === 'string') return { code: 'failed', message: readableMessage(cause, fallback) };
   return { code: 'failed', message: fallback };
+}
+
+/**
+ * The contract code an Error asks for: its `code` when that is a contract code; "not_found" for a
+ * NotFoundError (src/main/runs/queries.ts) or a StoreError of kind "not_found"; otherwise null.
+ * Matched by shape, so the transport does not depend on the services' modules.
+ */
+function contractCodeOf(err: Error): ContractError['code'] | null {
+  const { code, kind } = err as { code?: unknown; kind?: unknown };
+  if (typeof code === 'string' && CONTRACT_CODES.has(code)) return code as ContractError['code'];
+  if (err.name === 'NotFoundError' || kind === 'not_found') return 'not_found';
+  return null;
 }
 
 /** Drop stack-frame lines ("    at fn (file:1:2)"), trim, cap the length; `fallback` when nothing is left. */

@@ -84,9 +84,9 @@ describe('iterative pruning of FC', () => {
   it('reaches 80.0, 64.1, 51.3, 41.1, 32.9, 26.3, 21.1 % with nested masks and zeroed pruned weights', () => {
     const net = NETS.fc;
     const w0 = initNet(net, 1).kernels;
-    let masks = w0.map((w) => new Uint8Array(w.length).fill(1));
-    let wStart = w0.map((w) => w.slice());
-    let trainable = masks.map((m) => m.slice());
+    let masks: Uint8Array[] = w0.map((w) => new Uint8Array(w.length).fill(1));
+    let wStart: Float32Array[] = w0.map((w) => w.slice());
+    let trainable: Uint8Array[] = masks.map((m) => m.slice());
     const pct: string[] = [];
     for (let round = 0; round < 7; round++) {
       const wf = wStart.map((w, l) => fakeTrain(w, trainable[l], round));

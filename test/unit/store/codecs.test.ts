@@ -1,5 +1,5 @@
 // Tensor codecs: exact float32 round trips (NaN, -0, infinities, subnormals), bit-packed masks of every
-// length modulo 8, the documented bit order, and the choice of deflate.
+// length modulo 8, the documented bit order, the sparse float form, and the choice of encoding.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
@@ -9,7 +9,10 @@ import {
   encodeF32,
   encodeMask,
   encodeTensor,
-  F32_DEFLATE_MIN_ZERO_FRACTION,
+  countPositiveZeros,
+  decodeF32Sparse,
+  encodeF32Sparse,
+  F32_SPARSE_MIN_ZERO_FRACTION,
 } from '../../../src/main/store/codecs';
 import { floats } from './helpers';
 
@@ -97,23 +100,40 @@ describe('mask codec', () => {
 });
 
 describe('encodeTensor', () => {
-  it('keeps dense weights as plain float32 (deflate would cost time for ~7%)', () => {
+  it('keeps dense weights as plain float32', () => {
     const dense = floats(4096, 1);
     const { encoding, blob } = encodeTensor(dense);
     expect(encoding).toBe('f32le');
     expect(sameBits(decodeTensor(encoding, blob, dense.length) as Float32Array, dense)).toBe(true);
   });
 
-  it('deflates pruned (mostly zero) weights and restores them exactly, -0 included', () => {
-    const sparse = floats(4096, 2, 2); // half zeros
-    sparse[1] = -0;
-    expect(F32_DEFLATE_MIN_ZERO_FRACTION).toBeLessThanOrEqual(0.5);
+  it('stores pruned (mostly +0) weights sparsely and restores them bit for bit, -0 and NaN included', () => {
+    const sparse = floats(4099, 2, 2); // half +0, odd length
+    sparse[1] = -0; // a value, not a zero
+    new Uint32Array(sparse.buffer)[3] = 0x7fa00001; // a NaN with a payload
+    expect(F32_SPARSE_MIN_ZERO_FRACTION).toBeLessThanOrEqual(0.5);
     const { encoding, blob } = encodeTensor(sparse);
-    expect(encoding).toBe('f32le+deflate');
-    expect(blob.byteLength).toBeLessThan(sparse.byteLength * 0.9);
+    expect(encoding).toBe('f32le-sparse');
+    const nonzero = sparse.length - countPositiveZeros(sparse);
+    expect(blob.byteLength).toBe(Math.ceil(sparse.length / 8) + 4 * nonzero);
+    expect(blob.byteLength).toBeLessThan(sparse.byteLength * 0.6);
     const back = decodeTensor(encoding, blob, sparse.length) as Float32Array;
     expect(sameBits(back, sparse)).toBe(true);
     expect(Object.is(back[1], -0)).toBe(true);
+  });
+
+  it('round-trips arbitrary sparse floats (property)', () => {
+    const arb = fc.array(fc.oneof(fc.constant(0), fc.float()), { maxLength: 100 }).map((xs) => Float32Array.from(xs));
+    fc.assert(
+      fc.property(arb, (a) => sameBits(decodeF32Sparse(encodeF32Sparse(a), a.length), a)),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses a sparse blob whose bitmap and values disagree', () => {
+    const blob = encodeF32Sparse(new Float32Array([0, 1, 0, 2]));
+    expect(() => decodeF32Sparse(blob.subarray(0, blob.length - 4), 4)).toThrow(/fewer values than its bitmap/);
+    expect(() => decodeF32Sparse(Buffer.concat([blob, Buffer.alloc(4)]), 4)).toThrow(/1 values more than its bitmap/);
   });
 
   it('packs masks to bits and deflates them when that pays', () => {

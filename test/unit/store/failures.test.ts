@@ -39,7 +39,11 @@ describe('disk full', () => {
       const err = storeError(() => store.completeRound(r.id, 2, roundResult(2, 20)));
       expect(err.kind).toBe('disk_full');
       expect(err.code).toBe('SQLITE_FULL');
-      expect(err.message).toMatch(new RegExp(`^Disk full while saving round 2 of run ${r.id} \\(database ${file.replace(/[.\\/]/g, '\\$&')}\\): free some disk space and resume`));
+      expect(err.message).toMatch(
+        new RegExp(
+          `^Disk full while saving round 2 of run ${r.id} \\(database ${file.replace(/[.\\/]/g, '\\$&')}\\): free some disk space and resume`,
+        ),
+      );
 
       expect(store.lastCompletedRound(r.id)).toBe(1);
       expect(store.listTensors(r.id, 2)).toEqual([]);

@@ -64,7 +64,12 @@ export function roundResult(round: number, scale = 1): { summary: RoundSummary; 
   const summary: RoundSummary = {
     round,
     percentRemaining: 100 * 0.8 ** round,
-    layers: LAYERS.map((l) => ({ name: l.name, kind: l.name === 'output' ? 'output' : 'dense', total: l.shape[0] * l.shape[1], alive: 10 })),
+    layers: LAYERS.map((l) => ({
+      name: l.name,
+      kind: l.name === 'output' ? 'output' : 'dense',
+      total: l.shape[0] * l.shape[1],
+      alive: 10,
+    })),
     earlyStopIteration: 300 + round,
     earlyStopTestAccuracy: 0.9 + round / 100,
     earlyStopTestLoss: 0.3,

@@ -73,7 +73,9 @@ describe('migrations', () => {
     const err = catchError(() => openStore(file));
     expect(err.kind).toBe('newer_schema');
     expect(err.message).toContain(file);
-    expect(err.message).toMatch(new RegExp(`newer version of Ticket Lab \\(schema ${SCHEMA_VERSION + 5}; this version knows up to ${SCHEMA_VERSION}\\)`));
+    expect(err.message).toMatch(
+      new RegExp(`newer version of Ticket Lab \\(schema ${SCHEMA_VERSION + 5}; this version knows up to ${SCHEMA_VERSION}\\)`),
+    );
     expect(sha(file)).toBe(before);
     expect(existsSync(`${file}-wal`)).toBe(false); // not even switched to WAL
   });

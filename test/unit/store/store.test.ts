@@ -111,14 +111,25 @@ describe('runs', () => {
     store.createRun(r);
     clock += 1000;
     let run = store.claimRun(r.id, process.pid);
-    expect(run).toMatchObject({ status: 'running', ownerPid: process.pid, startedAt: '2025-01-01T00:00:01.000Z', heartbeatAt: '2025-01-01T00:00:01.000Z' });
+    expect(run).toMatchObject({
+      status: 'running',
+      ownerPid: process.pid,
+      startedAt: '2025-01-01T00:00:01.000Z',
+      heartbeatAt: '2025-01-01T00:00:01.000Z',
+    });
     run = store.setStatus(r.id, 'running', { backend: 'cpu', backendReason: 'tfjs-node not installed' });
     expect(run).toMatchObject({ backend: 'cpu', backendReason: 'tfjs-node not installed', error: null });
     clock += 1000;
     expect(store.heartbeat(r.id, { round: 1, iteration: 250 })).toBe(true);
     expect(store.getRun(r.id)).toMatchObject({ currentRound: 1, currentIteration: 250, heartbeatAt: '2025-01-01T00:00:02.000Z' });
     run = store.setStatus(r.id, 'failed', { error: 'out of memory' });
-    expect(run).toMatchObject({ status: 'failed', error: 'out of memory', finishedAt: '2025-01-01T00:00:02.000Z', ownerPid: null, backend: 'cpu' });
+    expect(run).toMatchObject({
+      status: 'failed',
+      error: 'out of memory',
+      finishedAt: '2025-01-01T00:00:02.000Z',
+      ownerPid: null,
+      backend: 'cpu',
+    });
     expect(store.heartbeat(r.id, { round: 1, iteration: 300 })).toBe(false); // no longer running
     // Queued again (resume): a fresh attempt clears the error and the finish time, keeps the first start.
     run = store.setStatus(r.id, 'queued');
@@ -242,7 +253,9 @@ describe('evaluations and rounds', () => {
     expect(store.getRun(r.id)?.heartbeatAt).toBe('2025-01-01T00:00:00.000Z'); // the run row was not touched either
     expect(store.connection.inTransaction).toBe(false);
     // Round 0 is intact and the round can be saved once the failure is gone.
-    expect(store.getTensor(r.id, 0, 'dense2', 'w_f')).toEqual(roundResult(0).tensors.find((t) => t.layer === 'dense2' && t.role === 'w_f')?.data);
+    expect(store.getTensor(r.id, 0, 'dense2', 'w_f')).toEqual(
+      roundResult(0).tensors.find((t) => t.layer === 'dense2' && t.role === 'w_f')?.data,
+    );
     store.connection.exec(`DROP TRIGGER temp.fail_midway`);
     store.completeRound(r.id, 1, roundResult(1));
     expect(store.lastCompletedRound(r.id)).toBe(1);
@@ -281,6 +294,8 @@ describe('evaluations and rounds', () => {
     const count = (table: string) => store.connection.prepare(`SELECT count(*) FROM ${table} WHERE run_id = ?`).pluck().get(drop.id);
     expect([count('rounds'), count('evals'), count('tensors')]).toEqual([0, 0, 0]);
     expect(store.getRun(keep.id)?.roundsDone).toBe(1);
-    expect(store.getTensor(keep.id, 0, 'output', 'b_f')).toEqual(roundResult(0).tensors.find((t) => t.layer === 'output' && t.role === 'b_f')?.data);
+    expect(store.getTensor(keep.id, 0, 'output', 'b_f')).toEqual(
+      roundResult(0).tensors.find((t) => t.layer === 'output' && t.role === 'b_f')?.data,
+    );
   });
 });

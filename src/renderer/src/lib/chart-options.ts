@@ -126,6 +126,9 @@ export function chartOption(data: ChartData, axes: { x: AxisSpec; y: AxisSpec },
     tooltip: {
       trigger: isResult ? 'item' : 'axis',
       confine: true,
+      backgroundColor: theme.dark ? '#26262a' : '#ffffff',
+      borderColor: ink.line,
+      textStyle: { color: ink.text, fontSize: 12 },
       valueFormatter: (v) => (typeof v === 'number' ? formatValue(v, axes.y.format) : String(v ?? '')),
       ...(isResult
         ? {

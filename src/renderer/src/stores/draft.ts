@@ -4,9 +4,9 @@
 // (localStorage), so a half-filled wizard is not lost.
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import type { Response, SpecIssue } from '../../../common/contract';
+import type { Response } from '../../../common/contract';
 import { NET_IDS, type NetId } from '../../../common/nets';
-import { defaultSpec, type DatasetId, type RunSpec, type RunSpecInput } from '../../../common/spec';
+import { defaultSpec, type DatasetId, type RunSpec, type RunSpecInput, type SpecIssue } from '../../../common/spec';
 import { getApi } from '../api';
 import {
   WIZARD_STEPS,

@@ -7,13 +7,13 @@
 //    detail (upserts dedupe, so replaying an event the fetch already included is harmless).
 //  - A status event for a run we do not know (created elsewhere, e.g. by the CLI on the same store)
 //    or a terminal status triggers a re-list, so timestamps and errors come from the store.
-//  - While anything is queued or running, and whenever the window becomes visible again, the list is
-//    re-read: if the event stream dropped (browser mode over a WebSocket), the UI still converges.
+//  - After the event stream reconnects (browser mode), while anything is queued or running, and whenever
+//    the window becomes visible again, the list is re-read, so the UI converges even if events were lost.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Events, ProgressEvent, RunDetail, RunStatus, RunSummary } from '../../../common/contract';
 import type { RunSpecInput } from '../../../common/spec';
-import { getApi } from '../api';
+import { getApi, onConnectionChange } from '../api';
 import type { LossSample } from '../lib/chart-data';
 import { errorMessage } from '../lib/format';
 import { isActive, isTerminal, newestFirst, pushLoss, upsertEval, upsertRound } from '../lib/run-state';
@@ -177,6 +177,12 @@ export const useRunsStore = defineStore('runs', () => {
     api.on('run.round', onRound);
     api.on('run.status', onStatus);
     void refresh();
+    // Browser mode: events sent while the WebSocket was down are not replayed, so re-read on reconnect.
+    let wasConnected = true;
+    onConnectionChange((connected) => {
+      if (connected && !wasConnected) resync();
+      wasConnected = connected;
+    });
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') resync();
     });
