@@ -271,7 +271,8 @@ export class RunsService {
           live.iteration = msg.iteration;
           live.loss = msg.loss;
         }
-        this.store.heartbeat(id, { round: msg.round, iteration: msg.iteration });
+        // Another process may have declared this run interrupted after a long silence: claim it back.
+        if (!this.store.heartbeat(id, { round: msg.round, iteration: msg.iteration })) this.store.claimRun(id, process.pid);
         const spec = this.store.getRun(id)?.spec as RunSpec | undefined;
         if (spec) this.emit('run.progress', this.progressEvent(id, spec, live));
         break;

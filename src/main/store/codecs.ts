@@ -100,9 +100,12 @@ export function decodeMask(bytes: Uint8Array, length: number): Uint8Array {
 /** Number of +0 values (bit pattern 0; -0 is not counted, so it survives the sparse form). */
 export function countPositiveZeros(data: Float32Array): number {
   const bits = new Uint32Array(data.buffer, data.byteOffset, data.length);
-  let zeros = 0;
-  for (let i = 0; i < bits.length; i++) if (bits[i] === 0) zeros++;
-  return zeros;
+  let values = 0;
+  for (let i = 0; i < bits.length; i++) {
+    const x = bits[i];
+    values += (x | -x) >>> 31; // branch-free: 1 unless x is 0
+  }
+  return bits.length - values;
 }
 
 /** float32 values → bitmap of non-(+0) positions + those values (little-endian). */
@@ -113,15 +116,23 @@ export function encodeF32Sparse(data: Float32Array): Buffer {
   const bitmapBytes = (n + 7) >>> 3;
   const out = Buffer.alloc(bitmapBytes + 4 * nonzero);
   // Copied as 32-bit patterns, not as numbers: a float → double → float trip may alter NaN payloads.
-  const values = new Uint32Array(nonzero);
+  // Branch-free (pruned positions are random, so a branch would mispredict half the time): every value is
+  // written at k, and k only advances past the non-zero ones. Hence one spare slot.
+  const values = new Uint32Array(nonzero + 1);
   let k = 0;
-  for (let i = 0; i < n; i++) {
-    if (bits[i] !== 0) {
-      out[i >>> 3] |= 1 << (i & 7);
-      values[k++] = bits[i];
+  for (let i = 0; i < n; i += 8) {
+    const end = Math.min(8, n - i);
+    let byte = 0;
+    for (let j = 0; j < end; j++) {
+      const x = bits[i + j];
+      const isValue = (x | -x) >>> 31; // 1 unless x is 0 (+0)
+      values[k] = x;
+      k += isValue;
+      byte |= isValue << j;
     }
+    out[i >>> 3] = byte;
   }
-  out.set(encodeF32(new Float32Array(values.buffer)), bitmapBytes);
+  out.set(encodeF32(new Float32Array(values.buffer, 0, nonzero)), bitmapBytes);
   return out;
 }
 

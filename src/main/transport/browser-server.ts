@@ -38,6 +38,11 @@ export interface BrowserServerOptions {
   rendererDir: string;
   /** TCP port; 0 (default) picks a free one. */
   port?: number;
+  /**
+   * Reuse an access token (at least 32 URL-safe characters) so a restart on the same port keeps open
+   * pages working. Default, and what `npm start` does: a fresh random token per launch.
+   */
+  token?: string;
   maxBodyBytes?: number;
   /** Where to log handler failures (with stacks); default console.error. */
   log?: (line: string) => void;
@@ -74,7 +79,10 @@ export function statusOf(error: ContractError): number {
 }
 
 export async function startBrowserServer(opts: BrowserServerOptions): Promise<BrowserServer> {
-  const token = generateToken();
+  if (opts.token !== undefined && !/^[A-Za-z0-9_-]{32,}$/.test(opts.token)) {
+    throw new Error('the access token must be at least 32 URL-safe characters (A-Z a-z 0-9 _ -)');
+  }
+  const token = opts.token ?? generateToken();
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = opts.log ?? ((line: string) => console.error(line));
   const server = http.createServer();

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, StoreError, type Store } from '../../../src/main/store/db';
@@ -152,6 +153,17 @@ describe('read-only and locked', () => {
 });
 
 describe('store handles', () => {
+  it('passes nativeBinding through to better-sqlite3 (how the Electron app loads its own build)', () => {
+    const binding = fileURLToPath(new URL('../../../node_modules/better-sqlite3/build/Release/better_sqlite3.node', import.meta.url));
+    const store = openStore(path.join(tmp, 'native.sqlite'), { nativeBinding: binding });
+    expect(store.createRun(newRun(1)).existed).toBe(false);
+    store.close();
+    const missing = path.join(tmp, 'no-such-binding.node');
+    const err = storeError(() => openStore(path.join(tmp, 'native2.sqlite'), { nativeBinding: missing }));
+    expect(err.kind).toBe('cannot_open');
+    expect(err.message).toContain(`Cannot load SQLite (better-sqlite3) from ${missing}`);
+  });
+
   it('a closed store cannot be used by mistake', () => {
     const store: Store = openStore(path.join(tmp, 'closed.sqlite'));
     store.close();

@@ -49,6 +49,7 @@ describe('wizard draft', () => {
   it('catches cross-field problems (eval interval beyond iterations, net/dataset mismatch)', () => {
     const a = validateLocal(buildInput('fc', fc, { 'training.iterations': 100, 'training.evalEvery': 500 }));
     expect(!a.ok && a.issues.map((i) => i.path)).toEqual(['training.evalEvery']);
+    expect(!a.ok && a.issues[0].message).toBe('Must be at most the iterations per round (100)');
     const b = validateLocal(buildInput('fc', fc, { 'dataset.id': 'cifar10' }));
     expect(!b.ok && b.issues[0].path).toBe('dataset.id');
   });

@@ -120,6 +120,9 @@ function friendly(issue: SpecIssue): SpecIssue {
   else if (/too small/i.test(message) && />\s*0\b/.test(message) && !atLeast) message = 'Must be greater than 0.';
   else if (/too small/i.test(message) && atLeast) message = `Must be at least ${atLeast[1]}.`;
   else if (/too big/i.test(message) && atMost) message = `Must be at most ${atMost[1]}.`;
+  // Cross-field messages name other fields by path; say what the user sees instead.
+  message = message.replace(/training\.iterations/g, 'the iterations per round');
+  message = message.charAt(0).toUpperCase() + message.slice(1);
   return { path: issue.path, message };
 }
 

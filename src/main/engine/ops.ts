@@ -1,0 +1,198 @@
+// The differentiable operations of the networks, each a `tf.customGrad` with a hand-written backward pass.
+//
+// Why custom gradients everywhere:
+//  - Speed on wasm (ENGINE-NOTES.md): XNNPACK runs plain matMuls ~10× faster than matMuls with
+//    transposeA/transposeB, has no Conv2DBackpropFilter kernel, and its conv2dTranspose is slow; a
+//    fused bias+ReLU kernel saves two passes over the activations.
+//  - Availability: tfjs-core's Node bundle registers no gradient functions at all (they live in
+//    separate ES modules the `@tensorflow/tfjs` umbrella loads). Every op on the path from a variable
+//    to the loss must therefore bring its own gradient. Ops off that path (reshaping the input batch)
+//    need none.
+// Each backward pass is checked against the cpu backend's stock autodiff in test/unit/engine.
+//
+// Conventions: NHWC images, kernels in tfjs layout (dense [in, out], conv [3, 3, in, out]); `inputGrad`
+// false means the op's input is data (no gradient is computed for it).
+import * as tf from '@tensorflow/tfjs-core';
+
+type Save = (tensors: tf.Tensor[]) => void;
+type Backward = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
+
+/**
+ * Run `forward` as one tape node over `inputs` with gradient `backward`. `forward` may refer to the
+ * inputs directly (customGrad passes the same objects) and must `save` every tensor the backward pass
+ * reads that it creates itself or that is not an input: intermediates are disposed after the forward
+ * pass, saved tensors are kept (cloned) until the backward pass.
+ */
+function withGradient<T extends tf.Tensor>(inputs: tf.Tensor[], forward: (save: Save) => { value: T; gradFunc: Backward }): T {
+  const f = (...args: unknown[]) => forward(args[args.length - 1] as Save);
+  return tf.customGrad(f as unknown as tf.CustomGradientFunc<T>)(...inputs);
+}
+
+/** Run a registered kernel directly (bypasses tfjs's refusal to fuse activations while taping). */
+function runKernel<T extends tf.Tensor>(name: string, inputs: tf.NamedTensorMap, attrs: Record<string, unknown>): T {
+  return tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as T;
+}
+
+/** ReLU's derivative applied to dy, given the ReLU output y: dy where y > 0, else 0. */
+function reluBackward(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return tf.mul(dy, tf.step(y));
+}
+
+/** x·W + b with optional ReLU, as one fused kernel (rank-3 views, as the kernels expect). */
+function fusedMatMul(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, relu: boolean): tf.Tensor2D {
+  const [n, k] = x.shape;
+  const m = w.shape[1];
+  const out = runKernel<tf.Tensor3D>(
+    '_FusedMatMul',
+    { a: tf.reshape(x, [1, n, k]), b: tf.reshape(w, [1, k, m]), bias: b },
+    { transposeA: false, transposeB: false, activation: relu ? 'relu' : 'linear', leakyreluAlpha: 0 },
+  );
+  return tf.reshape(out, [n, m]);
+}
+
+export interface DenseOptions {
+  relu: boolean;
+  /** Compute the gradient for x (false for the first layer, whose input is the image batch). */
+  inputGrad: boolean;
+}
+
+/**
+ * Dense layer y = act(x·W + b). Backward with explicit transposes and plain matMuls:
+ * dz = dy·relu'(y); dW = xᵀ·dz; db = Σ_batch dz; dx = dz·Wᵀ.
+ */
+export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, opts: DenseOptions): tf.Tensor2D {
+  const inputs = opts.inputGrad ? [x, w, b] : [w, b];
+  return withGradient<tf.Tensor2D>(inputs, (save) => {
+    const y = fusedMatMul(x, w, b, opts.relu);
+    save(opts.relu ? [x, y] : [x]);
+    return {
+      value: y,
+      gradFunc: (dy, [xs, ys]) => {
+        const dz = opts.relu ? reluBackward(dy, ys) : dy;
+        const dw = tf.matMul(tf.transpose(xs), dz);
+        const db = columnSums(dz as tf.Tensor2D);
+        return opts.inputGrad ? [tf.matMul(dz, tf.transpose(w)), dw, db] : [dw, db];
+      },
+    };
+  });
+}
+
+/** Σ over rows of a [n, m] matrix as a plain matMul with a row of ones (faster on wasm than Sum over axis 0). */
+export function columnSums(x: tf.Tensor2D): tf.Tensor1D {
+  const [n, m] = x.shape;
+  return tf.reshape(tf.matMul(tf.ones([1, n]), x), [m]);
+}
+
+/**
+ * How the conv backward pass is computed:
+ *  - 'conv': only forward convolutions (works on every backend; wasm lacks the backprop kernels):
+ *    input gradient = conv2d(dz, W flipped in space with in/out channels swapped, 'same');
+ *    filter gradient = conv2d(transpose(pad(x), [3,1,2,0]), transpose(dz, [1,2,0,3]), 'valid'), i.e.
+ *    the input channels act as the batch and the batch as channels, transposed back to [3,3,in,out].
+ *  - 'native': the backend's Conv2DBackpropInput / Conv2DBackpropFilter kernels (cuDNN on the GPU).
+ */
+export type ConvGradMode = 'conv' | 'native';
+
+export interface ConvOptions {
+  /** Compute the gradient for x (false for the first layer). */
+  inputGrad: boolean;
+  gradMode: ConvGradMode;
+}
+
+const CONV_ATTRS = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] } as const;
+
+/** The 3x3 'same' filter that maps dz back to dx: spatially flipped, in/out channels swapped. */
+export function flippedFilter(w: tf.Tensor4D): tf.Tensor4D {
+  return tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]);
+}
+
+/** dW of a 3x3 'same' stride-1 convolution from x [n,h,w,cin] and dz [n,h,w,cout], using forward convs only. */
+export function convFilterGrad(x: tf.Tensor4D, dz: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const xPad = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+    const xT = tf.transpose(xPad, [3, 1, 2, 0]) as tf.Tensor4D; // [cin, h+2, w+2, n]
+    const dzT = tf.transpose(dz, [1, 2, 0, 3]) as tf.Tensor4D; // [h, w, n, cout] as a filter
+    const g = tf.conv2d(xT, dzT, 1, 'valid'); // [cin, 3, 3, cout]
+    return tf.transpose(g, [1, 2, 0, 3]);
+  });
+}
+
+/** Σ over batch and space of dz [n,h,w,c] (bias gradient), as a matMul with ones. */
+function channelSums(dz: tf.Tensor4D): tf.Tensor1D {
+  const [n, h, w, c] = dz.shape;
+  return columnSums(tf.reshape(dz, [n * h * w, c]));
+}
+
+/** 3x3 convolution, stride 1, 'same' padding, + bias, ReLU: forward is one FusedConv2D kernel. */
+export function conv3x3Relu(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, opts: ConvOptions): tf.Tensor4D {
+  const inputs = opts.inputGrad ? [x, w, b] : [w, b];
+  return withGradient<tf.Tensor4D>(inputs, (save) => {
+    const y = runKernel<tf.Tensor4D>('FusedConv2D', { x, filter: w, bias: b }, { ...CONV_ATTRS, activation: 'relu', leakyreluAlpha: 0 });
+    save([x, y]);
+    return {
+      value: y,
+      gradFunc: (dy, [xs, ys]) => {
+        const dz = reluBackward(dy, ys) as tf.Tensor4D;
+        const db = channelSums(dz);
+        let dw: tf.Tensor;
+        let dx: tf.Tensor | null = null;
+        if (opts.gradMode === 'native') {
+          dw = runKernel('Conv2DBackpropFilter', { x: xs, dy: dz }, { ...CONV_ATTRS, filterShape: w.shape });
+          if (opts.inputGrad) dx = runKernel('Conv2DBackpropInput', { dy: dz, filter: w }, { ...CONV_ATTRS, inputShape: xs.shape });
+        } else {
+          dw = convFilterGrad(xs as tf.Tensor4D, dz);
+          if (opts.inputGrad) dx = tf.conv2d(dz, flippedFilter(w), 1, 'same');
+        }
+        return dx ? [dx, dw, db] : [dw, db];
+      },
+    };
+  });
+}
+
+export const MAX_POOL_GRAD_2X2 = 'TicketLabMaxPool2x2Grad';
+
+/**
+ * 2x2 max-pooling, stride 2 ('valid'; sizes must be even). Backward routes each dy to the first maximum
+ * of its window in row-major order, as tfjs's MaxPoolGrad does. On wasm that kernel takes ~170 ms for a
+ * Conv2-sized batch; a kernel registered in kernels.ts does the same in a few ms.
+ */
+export function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
+  const attrs = { filterSize: [2, 2], strides: [2, 2], pad: 'valid', dilations: [1, 1] };
+  return withGradient<tf.Tensor4D>([x], (save) => {
+    const y = runKernel<tf.Tensor4D>('MaxPool', { x }, attrs);
+    save([x, y]);
+    return {
+      value: y,
+      gradFunc: (dy, [xs, ys]) => {
+        const fast = tf.getKernel(MAX_POOL_GRAD_2X2, tf.getBackend()) !== undefined;
+        return [fast ? runKernel(MAX_POOL_GRAD_2X2, { dy, x: xs }, {}) : runKernel('MaxPoolGrad', { dy, input: xs, output: ys }, attrs)];
+      },
+    };
+  });
+}
+
+/** Reshape to [n, rest] with the (reshape) gradient, for the conv → dense hand-over. */
+export function flatten(x: tf.Tensor): tf.Tensor2D {
+  const n = x.shape[0];
+  const shape = x.shape;
+  return withGradient<tf.Tensor2D>([x], () => ({
+    value: tf.reshape(x, [n, -1]),
+    gradFunc: (dy) => [tf.reshape(dy, shape)],
+  }));
+}
+
+/**
+ * Mean softmax cross-entropy over the batch; `onehot` is data (no gradient).
+ * Backward: (softmax(logits) − onehot) · dy / n.
+ */
+export function softmaxCrossEntropy(logits: tf.Tensor2D, onehot: tf.Tensor2D): tf.Scalar {
+  const n = logits.shape[0];
+  return withGradient<tf.Scalar>([logits], (save) => {
+    const logp = tf.logSoftmax(logits);
+    save([logp, onehot]);
+    return {
+      value: tf.div(tf.neg(tf.sum(tf.mul(onehot, logp))), n),
+      gradFunc: (dy, [lp, oh]) => [tf.mul(tf.sub(tf.exp(lp), oh), tf.div(dy, n))],
+    };
+  });
+}
