@@ -125,10 +125,7 @@ function displayProblem() {
 }
 
 function appArgs(opts) {
-  return [
-    ...(opts.db ? ['--db', path.resolve(opts.db)] : []),
-    ...(opts.workers ? ['--workers', opts.workers] : []),
-  ];
+  return [...(opts.db ? ['--db', path.resolve(opts.db)] : []), ...(opts.workers ? ['--workers', opts.workers] : [])];
 }
 
 /** Run the browser-mode server in this process (it handles SIGINT/SIGTERM and exits itself). */

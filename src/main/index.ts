@@ -4,7 +4,7 @@
 //
 //   electron . [--db FILE] [--workers N]      (`npm start` does this when Electron and a display exist)
 import { app, BrowserWindow, dialog, nativeTheme, session } from 'electron';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppServices, type AppServices } from './app/services';
@@ -75,19 +75,35 @@ function createWindow(): BrowserWindow {
   win.webContents.on('render-process-gone', (_event, details) => {
     console.error(`ticketlab: renderer process gone (${details.reason}, exit code ${details.exitCode})`);
   });
-  const loading =
-    rendererSource.kind === 'dev'
-      ? win.loadURL(rendererSource.url)
-      : win.loadFile(path.join(rendererSource.dir, 'index.html'));
+  const loading = rendererSource.kind === 'dev' ? win.loadURL(rendererSource.url) : win.loadFile(path.join(rendererSource.dir, 'index.html'));
   loading.catch((err: unknown) => console.error(`ticketlab: could not load the renderer: ${String(err)}`));
   return win;
+}
+
+/**
+ * The Electron build of better-sqlite3 if it exists and was built for this Electron version (its
+ * build-info.json says which); otherwise undefined, and opening the store explains what to run.
+ */
+function electronSqliteBinding(): string | undefined {
+  if (!existsSync(ELECTRON_SQLITE)) return undefined;
+  const info = path.join(path.dirname(ELECTRON_SQLITE), 'build-info.json');
+  try {
+    const builtFor = (JSON.parse(readFileSync(info, 'utf8')) as { electron?: unknown }).electron;
+    if (builtFor !== process.versions.electron) {
+      console.warn(`ticketlab: ${ELECTRON_SQLITE} was built for Electron ${String(builtFor)}, this is ${process.versions.electron}; rebuild it.`);
+      return undefined;
+    }
+  } catch {
+    // No build info (built by hand): try it; a mismatch fails with a clear NODE_MODULE_VERSION error.
+  }
+  return ELECTRON_SQLITE;
 }
 
 /** Open the services; on failure explain (most often: better-sqlite3 not built for Electron) and quit. */
 async function openServices(): Promise<AppServices | null> {
   const db = flagValue(process.argv, 'db');
   const workers = Number(flagValue(process.argv, 'workers'));
-  const nativeBinding = existsSync(ELECTRON_SQLITE) ? ELECTRON_SQLITE : undefined;
+  const nativeBinding = electronSqliteBinding();
   try {
     return await createAppServices({
       mode: 'electron',

@@ -87,7 +87,6 @@ async function startServer(): Promise<{ server: AppServer; stop: () => Promise<v
 
 export const test = base.extend<object, { app: AppServer }>({
   app: [
-    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const { server, stop } = await startServer();
       try {

@@ -142,9 +142,9 @@ test('a new user runs a quick lottery-ticket study, exports its chart, cancels a
       const ctx = c.getContext('2d')!;
       ctx.drawImage(img, 0, 0);
       const { data, width, height } = ctx.getImageData(0, 0, c.width, c.height);
-      // Plot area: the chart's grid (left 64, right 24, top 20, bottom 48 CSS px) at pixel ratio 2.
+      // Plot area: the chart's grid (left 72, right 24, top 20, bottom 48 CSS px) at pixel ratio 2.
       const s = width / (c.width / 2);
-      const x0 = Math.round(64 * s);
+      const x0 = Math.round(72 * s);
       const x1 = width - Math.round(24 * s);
       const y0 = Math.round(20 * s);
       const y1 = height - Math.round(48 * s);
@@ -170,7 +170,7 @@ test('a new user runs a quick lottery-ticket study, exports its chart, cancels a
   await expect(page.getByRole('heading', { level: 1, name: 'New experiment' })).toBeVisible();
   await page.locator('[data-step="training"]').click();
   await expect(page.getByLabel('Iterations per round')).toHaveValue('200');
-  await page.getByLabel('Iterations per round').fill('20000');
+  await page.getByLabel('Iterations per round').fill('5000');
   await page.getByLabel('Evaluate every').fill('500');
   await page.locator('[data-step="seed"]').click();
   await page.getByLabel('Seed').fill('1');
@@ -184,7 +184,7 @@ test('a new user runs a quick lottery-ticket study, exports its chart, cancels a
   const secondId = (await run.getAttribute('data-run-id'))!;
   expect(secondId).not.toBe(runId);
   await expect(run).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
-  await expect(page.getByTestId('live-iteration')).toHaveText(/\d[\d,]* \/ 20,000/, { timeout: 60_000 });
+  await expect(page.getByTestId('live-iteration')).toHaveText(/\d[\d,]* \/ 5,000/, { timeout: 60_000 });
   await screen(page, '10-second-run-live');
   await page.getByRole('button', { name: 'Cancel run' }).click();
   await expect(run).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });

@@ -12,7 +12,7 @@ import { runDetail, listSummaries } from '../runs/queries';
 import { runCsv } from '../runs/export';
 import { CRITERIA_LIST, MASK1_LIST, MASK0_LIST } from '../science/registry';
 import { DATASETS, datasetAvailability } from '../data/datasets';
-import { estimateRun } from '../runs/estimate';
+import { estimateFromSpeed } from '../runs/estimate';
 
 export interface AppServices {
   handlers: Handlers;
@@ -97,7 +97,11 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
         throw err;
       }
     },
-    'spec.estimate': async (req) => estimateRun(resolveRunSpec(req.spec), runs.backend),
+    'spec.estimate': async (req) => {
+      const spec = resolveRunSpec(req.spec);
+      const speed = await runs.measure(spec.net, spec.training.batchSize, spec.backend);
+      return estimateFromSpeed(spec, speed, 'Measured just now');
+    },
     'runs.list': (req) => listSummaries(store, req.limit, (id) => runs.liveProgress(id)),
     'runs.get': (req) => runDetail(store, req.id),
     'runs.create': (req) => runs.create(req.spec),

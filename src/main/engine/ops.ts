@@ -13,6 +13,7 @@
 // Conventions: NHWC images, kernels in tfjs layout (dense [in, out], conv [3, 3, in, out]); `inputGrad`
 // false means the op's input is data (no gradient is computed for it).
 import * as tf from '@tensorflow/tfjs-core';
+import { MAX_POOL_GRAD_2X2 } from './kernels';
 
 type Save = (tensors: tf.Tensor[]) => void;
 type Backward = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
@@ -25,7 +26,7 @@ type Backward = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
  */
 function withGradient<T extends tf.Tensor>(inputs: tf.Tensor[], forward: (save: Save) => { value: T; gradFunc: Backward }): T {
   const f = (...args: unknown[]) => forward(args[args.length - 1] as Save);
-  return tf.customGrad(f as unknown as tf.CustomGradientFunc<T>)(...inputs);
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0])(...inputs) as T;
 }
 
 /** Run a registered kernel directly (bypasses tfjs's refusal to fuse activations while taping). */
@@ -72,6 +73,28 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, opts: Dens
         const dw = tf.matMul(tf.transpose(xs), dz);
         const db = columnSums(dz as tf.Tensor2D);
         return opts.inputGrad ? [tf.matMul(dz, tf.transpose(w)), dw, db] : [dw, db];
+      },
+    };
+  });
+}
+
+/**
+ * Dense layer on the batch's input (no input gradient) with the kernel stored transposed, wt = Wᵀ
+ * [out, in]. XNNPACK packs the right-hand matMul operand afresh whenever it is a new tensor, which a
+ * kernel updated every step always is: for LeNet's 784x300 kernel that packing costs as much as the
+ * multiply itself. Here the kernel is the left operand (never packed) and the small batch the right:
+ * yᵀ = wt·xᵀ. Backward: dwt = dzᵀ·x; db = Σ_batch dz.
+ */
+export function denseInputTransposed(x: tf.Tensor2D, wt: tf.Tensor2D, b: tf.Tensor1D, opts: { relu: boolean }): tf.Tensor2D {
+  return withGradient<tf.Tensor2D>([wt, b], (save) => {
+    const z = tf.add(tf.transpose(tf.matMul(wt, tf.transpose(x))), b);
+    const y = opts.relu ? tf.relu(z) : z;
+    save(opts.relu ? [x, y] : [x]);
+    return {
+      value: y as tf.Tensor2D,
+      gradFunc: (dy, [xs, ys]) => {
+        const dz = opts.relu ? reluBackward(dy, ys) : dy;
+        return [tf.matMul(tf.transpose(dz), xs), columnSums(dz as tf.Tensor2D)];
       },
     };
   });
@@ -148,8 +171,6 @@ export function conv3x3Relu(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, opts
     };
   });
 }
-
-export const MAX_POOL_GRAD_2X2 = 'TicketLabMaxPool2x2Grad';
 
 /**
  * 2x2 max-pooling, stride 2 ('valid'; sizes must be even). Backward routes each dy to the first maximum

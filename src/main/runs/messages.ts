@@ -22,6 +22,14 @@ export interface JobMessage {
   cancel: SharedArrayBuffer;
 }
 
+export interface MeasureMessage {
+  type: 'measure';
+  requestId: number;
+  net: import('../../common/nets').NetId;
+  batchSize: number;
+  backend: import('../../common/spec').BackendPref;
+}
+
 export interface TensorRecord {
   layer: string;
   role: 'w_start' | 'w_f' | 'b_f' | 'mask' | 'trainable';
@@ -38,4 +46,5 @@ export type WorkerMessage =
   | { type: 'round'; runId: string; summary: RoundSummary; tensors: TensorRecord[] }
   | { type: 'leak'; runId: string; message: string }
   | { type: 'done'; runId: string; status: 'completed' | 'cancelled' }
-  | { type: 'error'; runId: string; message: string };
+  | { type: 'error'; runId: string; message: string }
+  | { type: 'measured'; requestId: number; result?: import('./measure').SpeedMeasurement; error?: string };

@@ -10,6 +10,9 @@ import { runIdOf } from './id';
 import { canonicalSpecString } from '../../common/spec';
 import { resolveWorkerPath } from './worker-path';
 import type { JobMessage, ResumeState, WorkerMessage } from './messages';
+import type { SpeedMeasurement } from './measure';
+import type { NetId } from '../../common/nets';
+import type { BackendPref } from '../../common/spec';
 
 export type Listener = <E extends EventName>(event: E, payload: Events[E]) => void;
 
@@ -242,7 +245,7 @@ export class RunsService {
   }
 
   private onWorkerMessage(slot: Slot, msg: WorkerMessage): void {
-    if (msg.type === 'ready') return;
+    if (msg.type === 'ready' || msg.type === 'measured') return;
     const id = msg.runId;
     const live = this.live.get(id);
     switch (msg.type) {
@@ -340,6 +343,38 @@ export class RunsService {
     this.emit('run.status', { runId: id, status, error, backend });
     for (const w of this.waiters.get(id) ?? []) w(status);
     this.waiters.delete(id);
+  }
+
+  private readonly speeds = new Map<string, Promise<SpeedMeasurement>>();
+  private measureSeq = 0;
+
+  /**
+   * Measured training speed of a net on the backend a run would get, from a short benchmark in a
+   * separate, short-lived worker (so queued training is not delayed). Cached per session.
+   */
+  measure(net: NetId, batchSize: number, backend: BackendPref): Promise<SpeedMeasurement> {
+    const key = `${net}/${batchSize}/${backend}`;
+    let p = this.speeds.get(key);
+    if (!p) {
+      p = new Promise<SpeedMeasurement>((resolve, reject) => {
+        const worker = new Worker(this.workerPath);
+        const requestId = ++this.measureSeq;
+        const done = (fn: () => void) => {
+          fn();
+          void worker.terminate().catch(() => undefined);
+        };
+        worker.on('message', (msg: WorkerMessage) => {
+          if (msg.type === 'ready') worker.postMessage({ type: 'measure', requestId, net, batchSize, backend });
+          else if (msg.type === 'measured' && msg.requestId === requestId) {
+            done(() => (msg.result ? resolve(msg.result) : reject(new Error(msg.error ?? 'measurement failed'))));
+          }
+        });
+        worker.on('error', (err) => done(() => reject(err)));
+      });
+      p.catch(() => this.speeds.delete(key));
+      this.speeds.set(key, p);
+    }
+    return p;
   }
 
   /** Live progress of a running run (for list views). */

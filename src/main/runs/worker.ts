@@ -3,7 +3,8 @@
 import { parentPort } from 'node:worker_threads';
 import { initBackend } from '../engine/backend';
 import { runLottery } from './lottery-run';
-import type { JobMessage, WorkerMessage } from './messages';
+import { measureSpeed } from './measure';
+import type { JobMessage, MeasureMessage, WorkerMessage } from './messages';
 
 if (!parentPort) throw new Error('worker.ts must run inside a worker thread');
 const port = parentPort;
@@ -13,7 +14,18 @@ function post(msg: WorkerMessage, transfer?: ArrayBuffer[]): void {
 }
 
 let busy = false;
-port.on('message', (msg: JobMessage) => {
+port.on('message', (msg: JobMessage | MeasureMessage) => {
+  if (msg.type === 'measure') {
+    void (async () => {
+      try {
+        const info = await initBackend(msg.backend);
+        post({ type: 'measured', requestId: msg.requestId, result: await measureSpeed(msg.net, msg.batchSize, info.name) });
+      } catch (err) {
+        post({ type: 'measured', requestId: msg.requestId, error: err instanceof Error ? err.message : String(err) });
+      }
+    })();
+    return;
+  }
   if (msg.type !== 'job') return;
   if (busy) {
     post({ type: 'error', runId: msg.runId, message: 'worker is busy (internal error: one job at a time)' });

@@ -19,7 +19,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { ContractError, EventName, Events } from '../../common/contract';
-import { dispatch, type DispatchResult, type TransportServices } from './dispatch';
+import { dispatch, logFailures, type DispatchResult, type TransportServices } from './dispatch';
 import { contentSecurityPolicy, generateToken, tokensEqual } from './security';
 import { mimeTypeOf, resolveStaticPath } from './static-files';
 
@@ -61,9 +61,7 @@ export interface BrowserServer {
 }
 
 /** Messages on the events WebSocket, server → client. */
-export type EventsWireMessage =
-  | { type: 'ready' }
-  | { [E in EventName]: { type: 'event'; event: E; payload: Events[E] } }[EventName];
+export type EventsWireMessage = { type: 'ready' } | { [E in EventName]: { type: 'event'; event: E; payload: Events[E] } }[EventName];
 
 /** HTTP status for each contract error code. */
 export function statusOf(error: ContractError): number {
@@ -93,15 +91,15 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   const allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
   const cookieName = `ticketlab_token_${port}`;
   const csp = contentSecurityPolicy({ header: true, connectSrc: [`ws://${BIND_HOST}:${port}`, `ws://localhost:${port}`] });
-  const onError = (channel: string, cause: unknown) =>
-    log(`ticketlab: "${channel}" failed: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`);
+  const onError = logFailures(log);
 
   // ---------- auth ----------
 
   /** null when the token is right, otherwise the refusal status and message. */
   function checkToken(presented: string | null | undefined): { status: 401 | 403; message: string } | null {
     if (!presented) return { status: 401, message: 'missing access token: open the URL printed by `npm start` (it ends in ?token=…)' };
-    if (!tokensEqual(presented, token)) return { status: 403, message: 'wrong access token (it changes on every launch): open the URL printed by `npm start`' };
+    if (!tokensEqual(presented, token))
+      return { status: 403, message: 'wrong access token (it changes on every launch): open the URL printed by `npm start`' };
     return null;
   }
 
@@ -204,7 +202,11 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       return sendText(res, 405, `method ${req.method} not allowed here`);
     }
     if (!existsSync(path.join(opts.rendererDir, 'index.html'))) {
-      return sendText(res, 503, `the renderer is not built (${opts.rendererDir} has no index.html): run \`npx electron-vite build\` or \`npm start\``);
+      return sendText(
+        res,
+        503,
+        `the renderer is not built (${opts.rendererDir} has no index.html): run \`npx electron-vite build\` or \`npm start\``,
+      );
     }
     const found = resolveStaticPath(opts.rendererDir, rawPath);
     if (!found.ok) return sendText(res, found.status, `${STATUS_CODES[found.status]}: ${found.reason}`);

@@ -21,9 +21,7 @@ export interface TransportServices {
 }
 
 /** What a transport sends back for one call: the handler's result, or a ContractError. */
-export type DispatchResult<C extends Channel = Channel> =
-  | { ok: true; result: Response<C> }
-  | { ok: false; error: ContractError };
+export type DispatchResult<C extends Channel = Channel> = { ok: true; result: Response<C> } | { ok: false; error: ContractError };
 
 export interface DispatchOptions {
   /** Called with the original error (stack included) when a handler throws; for main-side logging. */
@@ -31,12 +29,7 @@ export interface DispatchOptions {
 }
 
 const CHANNEL_SET: ReadonlySet<string> = new Set(CHANNELS);
-const CONTRACT_CODES: ReadonlySet<string> = new Set<ContractError['code']>([
-  'invalid_request',
-  'not_found',
-  'failed',
-  'unknown_channel',
-]);
+const CONTRACT_CODES: ReadonlySet<string> = new Set<ContractError['code']>(['invalid_request', 'not_found', 'failed', 'unknown_channel']);
 /** Longest message we pass on; longer ones are cut (a runaway message is a bug, not information). */
 export const MAX_MESSAGE_CHARS = 4000;
 
@@ -49,12 +42,7 @@ export function isChannel(channel: unknown): channel is Channel {
  * Validate `payload` for `channel`, run the handler, and return its result or a ContractError.
  * Never throws (a throwing handler becomes `{ ok: false, error }`).
  */
-export async function dispatch(
-  handlers: Handlers,
-  channel: string,
-  payload: unknown,
-  opts: DispatchOptions = {},
-): Promise<DispatchResult> {
+export async function dispatch(handlers: Handlers, channel: string, payload: unknown, opts: DispatchOptions = {}): Promise<DispatchResult> {
   // validateRequest checks `channel in channels`, which is also true for inherited names such as
   // "toString"; check own channel names first so those are unknown channels, not crashes.
   if (!isChannel(channel)) {
@@ -71,6 +59,17 @@ export async function dispatch(
     opts.onError?.(channel, cause, error);
     return { ok: false, error };
   }
+}
+
+/**
+ * An `onError` that logs unexpected failures (code "failed") with their stack, for the main-side log.
+ * Not-found answers and rejected specs are ordinary outcomes and stay quiet.
+ */
+export function logFailures(log: (line: string) => void): NonNullable<DispatchOptions['onError']> {
+  return (channel, cause, error) => {
+    if (error.code !== 'failed') return;
+    log(`ticketlab: "${channel}" failed: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`);
+  };
 }
 
 /**

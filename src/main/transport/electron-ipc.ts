@@ -4,7 +4,7 @@
 // `webContents.send(IPC_EVENT, name, payload)`. This file and src/preload are the only users of ipcMain/ipcRenderer.
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { ContractError } from '../../common/contract';
-import { dispatch, type DispatchResult, type TransportServices } from './dispatch';
+import { dispatch, logFailures, type DispatchResult, type TransportServices } from './dispatch';
 import { IPC_CALL, IPC_EVENT } from './ipc-names';
 
 export interface IpcOptions {
@@ -25,8 +25,7 @@ export function registerIpc(opts: IpcOptions): () => void {
       return { ok: false, error: refusal };
     }
     return dispatch(opts.services.handlers, typeof channel === 'string' ? channel : String(channel), payload, {
-      onError: (name, cause) =>
-        log(`ticketlab: "${name}" failed: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`),
+      onError: logFailures(log),
     });
   });
   return () => ipcMain.removeHandler(IPC_CALL);

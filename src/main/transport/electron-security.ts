@@ -48,10 +48,7 @@ export function isAllowedRequest(source: RendererSource, url: string): boolean {
 }
 
 /** Set (or replace, whatever its case) the Content-Security-Policy response header. */
-export function withCspHeader(
-  headers: Record<string, string[]> | undefined,
-  csp: string,
-): Record<string, string[]> {
+export function withCspHeader(headers: Record<string, string[]> | undefined, csp: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (name.toLowerCase() !== 'content-security-policy') out[name] = value;

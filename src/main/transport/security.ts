@@ -4,7 +4,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * The renderer's Content-Security-Policy directives. The same policy is written as a <meta> tag in
- * src/renderer/index.html (keep them in sync; test/unit/transport/csp.test.ts checks it) and sent as
+ * src/renderer/index.html (keep them in sync; test/unit/transport/security.test.ts checks it) and sent as
  * a header by the browser server and by Electron's session.
  *
  * - Scripts only from the app itself: no inline scripts, no eval, no remote code.

@@ -31,9 +31,7 @@ export function mimeTypeOf(file: string): string {
   return MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-export type StaticLookup =
-  | { ok: true; file: string; size: number }
-  | { ok: false; status: 400 | 403 | 404; reason: string };
+export type StaticLookup = { ok: true; file: string; size: number } | { ok: false; status: 400 | 403 | 404; reason: string };
 
 /**
  * Map a raw request path (before the `?`, still percent-encoded) to a regular file under `root`.

@@ -37,7 +37,9 @@ describe('takeToken', () => {
 describe('reconnectDelay', () => {
   it('doubles from the minimum up to the cap, with ±20% jitter', () => {
     const mid = () => 0.5;
-    expect([0, 1, 2, 3, 4, 5, 10, 100].map((a) => reconnectDelay(a, 500, 10_000, mid))).toEqual([500, 1000, 2000, 4000, 8000, 10_000, 10_000, 10_000]);
+    expect([0, 1, 2, 3, 4, 5, 10, 100].map((a) => reconnectDelay(a, 500, 10_000, mid))).toEqual([
+      500, 1000, 2000, 4000, 8000, 10_000, 10_000, 10_000,
+    ]);
     expect(reconnectDelay(0, 500, 10_000, () => 0)).toBe(400);
     expect(reconnectDelay(0, 500, 10_000, () => 1)).toBe(600);
   });

@@ -57,11 +57,7 @@ function isStrictObject(channel: Channel): boolean {
   return def.type === 'object' && def.catchall?._zod.def.type === 'never';
 }
 
-function expectClearRejection(
-  res: Awaited<ReturnType<typeof call>>,
-  channel: Channel,
-  mentions: string,
-): void {
+function expectClearRejection(res: Awaited<ReturnType<typeof call>>, channel: Channel, mentions: string): void {
   expect(res.status).toBe(400);
   expect(res.body.ok).toBe(false);
   expect(res.body.error?.code).toBe('invalid_request');

@@ -25,7 +25,10 @@ export async function startHarness(): Promise<Harness> {
   const { dir, cleanup } = tempDir('ticketlab-transport-');
   const rendererDir = path.join(dir, 'renderer');
   mkdirSync(path.join(rendererDir, 'assets'), { recursive: true });
-  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Ticket Lab</title><script type="module" src="./assets/app.js"></script>');
+  writeFileSync(
+    path.join(rendererDir, 'index.html'),
+    '<!doctype html><title>Ticket Lab</title><script type="module" src="./assets/app.js"></script>',
+  );
   writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log("app");\n');
   writeFileSync(path.join(rendererDir, 'assets', 'style.css'), 'body{}\n');
   writeFileSync(path.join(rendererDir, '.hidden'), 'hidden\n');
@@ -34,18 +37,19 @@ export async function startHarness(): Promise<Harness> {
   const services = await createAppServices({ mode: 'browser', dbPath: path.join(dir, 'runs.sqlite'), workers: 1 });
   const logged: string[] = [];
   const server = await startBrowserServer({ services, rendererDir, log: (line) => logged.push(line) });
-  return {
+  const harness: Harness = {
     server,
     services,
     dir,
     rendererDir,
     logged,
     async close() {
-      await this.server.close();
+      await harness.server.close();
       await services.close();
       cleanup();
     },
   };
+  return harness;
 }
 
 export interface RawResponse {
@@ -80,7 +84,10 @@ export async function call(
   channel: string,
   payload: unknown,
   token = harness.server.token,
-): Promise<{ status: number; body: { ok: boolean; result?: unknown; error?: { code: string; message: string; issues?: { path: string; message: string }[] } } }> {
+): Promise<{
+  status: number;
+  body: { ok: boolean; result?: unknown; error?: { code: string; message: string; issues?: { path: string; message: string }[] } };
+}> {
   const res = await rawRequest(harness.server.port, {
     method: 'POST',
     path: `/api/call/${encodeURIComponent(channel)}`,

@@ -35,8 +35,7 @@ export interface HttpApi extends Api {
   close(): void;
 }
 
-export const MISSING_TOKEN_MESSAGE =
-  'This page has no access token. Open the URL that `npm start` printed (it ends in ?token=…).';
+export const MISSING_TOKEN_MESSAGE = 'This page has no access token. Open the URL that `npm start` printed (it ends in ?token=…).';
 
 /** Delay before reconnect attempt `attempt` (0-based): doubling from min, capped at max, ±20% jitter. */
 export function reconnectDelay(attempt: number, minMs: number, maxMs: number, random: () => number = Math.random): number {

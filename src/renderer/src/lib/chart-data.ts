@@ -31,10 +31,10 @@ export interface ChartData {
 
 export type AccuracyMetric = 'early_stop' | 'final' | 'best';
 
-export const ACCURACY_METRICS: { id: AccuracyMetric; label: string; column: string }[] = [
-  { id: 'early_stop', label: 'at the early-stop iteration', column: 'test_accuracy_at_early_stop' },
-  { id: 'final', label: 'at the last iteration', column: 'final_test_accuracy' },
-  { id: 'best', label: 'best during the round', column: 'best_test_accuracy' },
+export const ACCURACY_METRICS: { id: AccuracyMetric; label: string; short: string; column: string }[] = [
+  { id: 'early_stop', label: 'at the early-stop iteration', short: 'At early stop (Z19)', column: 'test_accuracy_at_early_stop' },
+  { id: 'final', label: 'at the last iteration', short: 'At the last iteration', column: 'final_test_accuracy' },
+  { id: 'best', label: 'best during the round', short: 'Best in the round', column: 'best_test_accuracy' },
 ];
 
 function sortedRounds(rounds: readonly RoundSummary[]): RoundSummary[] {

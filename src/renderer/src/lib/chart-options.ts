@@ -104,7 +104,8 @@ function xAxisFor(data: ChartData, spec: AxisSpec, ink: (typeof INK)['light']): 
       axisTick: { customValues: ticks },
     };
   }
-  return { ...common, type: 'value', min: 'dataMin', max: 'dataMax' };
+  // Training curves start at iteration 0 and end at the last point plotted.
+  return { ...common, type: 'value', min: 0, max: 'dataMax' };
 }
 
 /** The full option for one chart. */
@@ -119,7 +120,7 @@ export function chartOption(data: ChartData, axes: { x: AxisSpec; y: AxisSpec },
     backgroundColor: 'transparent',
     animation: false,
     textStyle: { fontFamily: 'inherit', color: ink.text },
-    grid: { left: 64, right: 24, top: many ? 40 : 20, bottom: 48 },
+    grid: { left: 72, right: 24, top: many ? 40 : 20, bottom: 48 },
     legend: many
       ? { top: 4, left: 'center', textStyle: { color: ink.text }, itemWidth: 18, itemHeight: 8, icon: 'roundRect' }
       : { show: false },
@@ -147,7 +148,7 @@ export function chartOption(data: ChartData, axes: { x: AxisSpec; y: AxisSpec },
       scale: true,
       name: axes.y.name,
       nameLocation: 'middle',
-      nameGap: 50,
+      nameGap: 58,
       nameTextStyle: { color: ink.muted },
       axisLabel: { color: ink.text, formatter: (v: number) => formatValue(v, axes.y.format) },
       splitLine: { lineStyle: { color: ink.line } },
