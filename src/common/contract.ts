@@ -37,6 +37,8 @@ export interface RunSummary {
   totalRounds: number;
   roundsDone: number;
   experimentId: string | null;
+  /** The run whose stored dense training (round 0) this run reused instead of training it again. */
+  reusedTraining: string | null;
 }
 
 export interface EvalPoint {
@@ -117,6 +119,58 @@ export interface ProgressEvent {
   etaSeconds: number | null;
 }
 
+/** One aggregated point of a variant's curve: statistics over seeds at one pruning round. */
+export interface StatPoint {
+  round: number;
+  percentRemaining: number;
+  n: number;
+  mean: number;
+  min: number;
+  max: number;
+  std: number;
+  q05: number;
+  q95: number;
+}
+
+export interface VariantStats {
+  key: string;
+  label: string;
+  variant: Record<string, string>;
+  runIds: string[];
+  /** Test accuracy at the early-stop iteration, per round over seeds. */
+  accuracy: StatPoint[];
+  /** Early-stop iteration, per round over seeds. */
+  earlyStop: StatPoint[];
+  /** Final test accuracy (last evaluation of each round), per round over seeds. */
+  finalAccuracy: StatPoint[];
+}
+
+export interface ExperimentSummary {
+  id: string;
+  name: string | null;
+  createdAt: string;
+  runs: number;
+  completed: number;
+  running: number;
+  queued: number;
+  failed: number;
+  variants: number;
+  seeds: number;
+}
+
+export interface ExperimentDetail {
+  summary: ExperimentSummary;
+  spec: unknown;
+  varying: string[];
+  alpha: number;
+  variants: VariantStats[];
+  runs: RunSummary[];
+  /** Mean test accuracy of the unpruned networks (round 0 at the early-stop iteration), for the horizontal line. */
+  unpruned: { accuracy: number; finalAccuracy: number; n: number } | null;
+  /** Per round index: the variant significantly above all others (one-sided Welch, every p < alpha), if any. */
+  stars: { metric: 'accuracy' | 'earlyStop' | 'finalAccuracy'; round: number; variant: string; pValues: Record<string, number> }[];
+}
+
 // ---------- channels ----------
 
 const runId = z.string().regex(/^[0-9a-f]{4,64}$/, 'must be a run id (hex)');
@@ -181,6 +235,32 @@ export const channels = {
     response: {} as { id: string; deleted: boolean },
   },
   'runs.exportCsv': {
+    request: z.object({ id: runId }).strict(),
+    response: {} as { filename: string; csv: string },
+  },
+  'experiments.preview': {
+    request: z.object({ spec: z.unknown() }).strict(),
+    response: {} as
+      | { ok: true; id: string; runs: number; variants: string[]; seeds: number[]; newRuns: number; reusedDense: number }
+      | { ok: false; issues: SpecIssue[] },
+  },
+  'experiments.create': {
+    request: z.object({ spec: z.unknown() }).strict(),
+    response: {} as { id: string; existed: boolean; runs: number; queued: number },
+  },
+  'experiments.list': {
+    request: z.object({ limit: z.number().int().positive().max(10_000).optional() }).strict(),
+    response: {} as ExperimentSummary[],
+  },
+  'experiments.get': {
+    request: z.object({ id: runId, alpha: z.number().gt(0).lt(0.5).optional() }).strict(),
+    response: {} as ExperimentDetail,
+  },
+  'experiments.cancel': {
+    request: z.object({ id: runId }).strict(),
+    response: {} as { id: string; cancelled: number },
+  },
+  'experiments.exportCsv': {
     request: z.object({ id: runId }).strict(),
     response: {} as { filename: string; csv: string },
   },

@@ -24,9 +24,13 @@ export interface AppServer {
   log(): string;
 }
 
-async function startServer(): Promise<{ server: AppServer; stop: () => Promise<void> }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ticketlab-e2e-'));
-  const dbPath = path.join(dir, 'runs.db');
+/**
+ * Start browser mode on a free port. With `dbPath`, reuse that run store (and leave it in place on stop);
+ * otherwise use a fresh one in a temporary folder that `stop` removes.
+ */
+export async function startServer(opts: { dbPath?: string } = {}): Promise<{ server: AppServer; stop: () => Promise<void> }> {
+  const dir = opts.dbPath ? null : mkdtempSync(path.join(os.tmpdir(), 'ticketlab-e2e-'));
+  const dbPath = opts.dbPath ?? path.join(dir!, 'runs.db');
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'out/node/server.js'), '--port', '0', '--db', dbPath, '--workers', '2'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -80,7 +84,7 @@ async function startServer(): Promise<{ server: AppServer; stop: () => Promise<v
       await Promise.race([exited, timeout]);
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   };
   return { server, stop };
 }

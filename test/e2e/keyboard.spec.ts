@@ -41,7 +41,7 @@ test('a keyboard user sets up a run; invalid input blocks Start and nothing is s
 
   // Review: Start is disabled, the problem links back to its step.
   await page.locator('[data-step="review"]').click();
-  await expect(page.getByTestId('review-issues')).toContainText('pruning.rounds');
+  await expect(page.getByTestId('review-issues')).toContainText('Rounds: Enter a number.');
   await expect(page.locator('[data-action="start"]')).toBeDisabled();
   await screen(page, '20-review-blocked');
   await page.getByRole('button', { name: 'Go to Pruning schedule' }).click();

@@ -10,6 +10,7 @@ import { RunsService } from '../runs/service';
 import { runIdOf } from '../runs/id';
 import { runDetail, listSummaries } from '../runs/queries';
 import { runCsv } from '../runs/export';
+import { listExperiments, experimentDetail, experimentCsv } from '../runs/experiments';
 import { CRITERIA_LIST, MASK1_LIST, MASK0_LIST } from '../science/registry';
 import { DATASETS, datasetAvailability } from '../data/datasets';
 import { estimateFromSpeed } from '../runs/estimate';
@@ -108,6 +109,32 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     'runs.cancel': (req) => runs.cancel(req.id),
     'runs.resume': (req) => runs.resume(req.id),
     'runs.delete': (req) => runs.delete(req.id),
+    'experiments.preview': (req) => {
+      try {
+        return { ok: true, ...runs.previewExperiment(req.spec) };
+      } catch (err) {
+        if (err instanceof SpecError) return { ok: false, issues: err.issues };
+        throw err;
+      }
+    },
+    'experiments.create': (req) => {
+      const r = runs.createExperiment(req.spec);
+      return { id: r.id, existed: r.existed, runs: r.runs, queued: r.queued };
+    },
+    'experiments.list': (req) => listExperiments(store, req.limit),
+    'experiments.get': (req) => experimentDetail(store, req.id, req.alpha),
+    'experiments.cancel': (req) => {
+      const d = experimentDetail(store, req.id);
+      let cancelled = 0;
+      for (const r of d.runs) {
+        if (r.status === 'queued' || r.status === 'running') {
+          runs.cancel(r.id);
+          cancelled++;
+        }
+      }
+      return { id: req.id, cancelled };
+    },
+    'experiments.exportCsv': (req) => ({ filename: `ticketlab-experiment-${req.id}.csv`, csv: experimentCsv(store, req.id) }),
     'runs.exportCsv': (req) => {
       const d = runDetail(store, req.id);
       return {

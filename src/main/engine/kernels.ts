@@ -7,6 +7,9 @@
 //    this kernel is one memmove per row.
 //  - TicketLabMaxPool2x2Grad: the backward pass of a 2x2/stride-2 max-pool (see ops.ts). The stock wasm
 //    MaxPoolGrad takes ≈170 ms on a Conv2 batch; this takes a few ms.
+//  - TicketLabSwapOuterInner: transpose [a, h, w, z] → [z, h, w, a] (perm [3,1,2,0]), the batch↔channel
+//    swap of the conv filter gradient. The stock wasm Transpose walks it element by element with a
+//    64-float stride (≈90–190 ms for a Conv2 activation); this copies 2-D blocks (≈15 ms).
 //
 // Other backends use the stock ops (`gatherRows`/`sliceRows` fall back to tf.gather/tf.slice; ops.ts
 // falls back to MaxPoolGrad), which are fast there. Both kernels are checked against the stock ops in tests.
@@ -101,8 +104,36 @@ const maxPool2x2GradKernel: tf.KernelFunc = ({ inputs, backend }) => {
   return out;
 };
 
+const SWAP_OUTER_INNER = 'TicketLabSwapOuterInner';
+
+const swapOuterInnerKernel: tf.KernelFunc = ({ inputs, backend }) => {
+  const be = backend as unknown as WasmBackendView;
+  const x = inputs.x as tf.TensorInfo;
+  if (x.dtype !== 'float32' || x.shape.length !== 4) throw new Error(`${SWAP_OUTER_INNER}: float32 rank-4 tensors only`);
+  const [a, h, w, z] = x.shape;
+  const out = be.makeOutput([z, h, w, a], 'float32');
+  const heap = new Float32Array(be.wasm.HEAPU8.buffer);
+  const xo = byteOffset(be, x) >> 2;
+  const oo = byteOffset(be, out) >> 2;
+  const plane = h * w;
+  // For each spatial position p: x[:, p, :] is an [a × z] block (row stride plane·z), written as its
+  // transpose out[:, p, :] (row stride plane·a).
+  for (let p = 0; p < plane; p++) {
+    const src = xo + p * z;
+    const dst = oo + p * a;
+    for (let i = 0; i < a; i++) {
+      const row = src + i * plane * z;
+      for (let k = 0; k < z; k++) heap[dst + k * plane * a + i] = heap[row + k];
+    }
+  }
+  return out;
+};
+
 /** Register the wasm kernels (idempotent; registration is global per tfjs engine). */
 export function registerWasmKernels(): void {
+  if (!tf.getKernel(SWAP_OUTER_INNER, 'wasm')) {
+    tf.registerKernel({ kernelName: SWAP_OUTER_INNER, backendName: 'wasm', kernelFunc: swapOuterInnerKernel });
+  }
   if (!tf.getKernel(GATHER_ROWS, 'wasm')) tf.registerKernel({ kernelName: GATHER_ROWS, backendName: 'wasm', kernelFunc: gatherRowsKernel });
   if (!tf.getKernel(MAX_POOL_GRAD_2X2, 'wasm')) {
     tf.registerKernel({ kernelName: MAX_POOL_GRAD_2X2, backendName: 'wasm', kernelFunc: maxPool2x2GradKernel });
@@ -130,4 +161,12 @@ export function sliceRows<T extends tf.Tensor>(x: T, start: number, count: numbe
   const begin = x.shape.map((_, i) => (i === 0 ? start : 0));
   const size = x.shape.map((s, i) => (i === 0 ? count : s));
   return tf.slice(x, begin, size) as T;
+}
+
+/** transpose(x, [3, 1, 2, 0]) for a rank-4 tensor; no gradient. */
+export function swapOuterInner(x: tf.Tensor4D): tf.Tensor4D {
+  if (tf.getKernel(SWAP_OUTER_INNER, tf.getBackend()) !== undefined) {
+    return tf.engine().runKernel(SWAP_OUTER_INNER, { x }, {}) as tf.Tensor4D;
+  }
+  return tf.transpose(x, [3, 1, 2, 0]);
 }

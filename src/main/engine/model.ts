@@ -4,12 +4,12 @@
 // Masks are not part of the forward pass: a pruned or frozen weight simply holds its fixed value (0 for
 // pruned weights by default) in the kernel variable, and the optimizer (optimizers.ts) never moves it.
 //
-// Layout: kernels are exchanged in tfjs layout (nets.ts). Internally the first layer's kernel is stored
-// transposed when it is dense (see ops.ts, denseInputTransposed: ~15% faster FC steps on wasm); masks
-// for the optimizer come from `maskTensor`, which applies the same layout.
+// Layout: kernels are exchanged in tfjs layout (nets.ts). Internally the first dense layer's kernel (the
+// largest dense kernel of every net here) is stored transposed (see ops.ts, denseTransposed: ~15% faster
+// FC steps on wasm); masks for the optimizer come from `maskTensor`, which applies the same layout.
 import * as tf from '@tensorflow/tfjs-core';
 import { kernelSize, type LayerDef, type NetDef } from '../../common/nets';
-import { conv3x3Relu, dense, denseInputTransposed, flatten, maxPool2x2, type ConvGradMode } from './ops';
+import { conv3x3Relu, dense, denseTransposed, flatten, maxPool2x2, type ConvGradMode } from './ops';
 
 export interface NetWeights {
   kernels: Float32Array[];
@@ -44,7 +44,7 @@ export function maxActivationPerExample(net: NetDef): number {
 export interface NetModelOptions {
   /** Conv backward variant (default: by backend, see defaultConvGradMode). */
   convGradMode?: ConvGradMode;
-  /** Store a dense first layer's kernel transposed (default true). */
+  /** Store the first dense layer's kernel transposed (default true). */
   transposeFirstDense?: boolean;
 }
 
@@ -65,7 +65,7 @@ export class NetModel {
     checkLayerOrder(net.layers, this.firstDense);
     this.convGradMode = options.convGradMode ?? defaultConvGradMode();
     const transposeFirst = options.transposeFirstDense ?? true;
-    this.transposed = net.layers.map((_, i) => transposeFirst && i === 0 && this.firstDense === 0);
+    this.transposed = net.layers.map((_, i) => transposeFirst && i === this.firstDense);
     this.kernels = net.layers.map((l, i) => tf.variable(tf.zeros(this.internalShape(i)), true));
     this.biases = net.layers.map((l) => tf.variable(tf.zeros([l.biasSize]), true));
   }
@@ -152,7 +152,8 @@ export class NetModel {
     for (let i = this.firstDense; i < layers.length; i++) {
       const relu = i < layers.length - 1;
       const [w, b] = [this.kernels[i] as tf.Tensor2D, this.biases[i] as tf.Tensor1D];
-      h = this.transposed[i] ? denseInputTransposed(h as tf.Tensor2D, w, b, { relu }) : dense(h as tf.Tensor2D, w, b, { relu, inputGrad: i > 0 });
+      const opts = { relu, inputGrad: i > 0 };
+      h = this.transposed[i] ? denseTransposed(h as tf.Tensor2D, w, b, opts) : dense(h as tf.Tensor2D, w, b, opts);
     }
     return h as tf.Tensor2D;
   }

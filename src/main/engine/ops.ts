@@ -13,7 +13,7 @@
 // Conventions: NHWC images, kernels in tfjs layout (dense [in, out], conv [3, 3, in, out]); `inputGrad`
 // false means the op's input is data (no gradient is computed for it).
 import * as tf from '@tensorflow/tfjs-core';
-import { MAX_POOL_GRAD_2X2 } from './kernels';
+import { MAX_POOL_GRAD_2X2, swapOuterInner } from './kernels';
 
 type Save = (tensors: tf.Tensor[]) => void;
 type Backward = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
@@ -79,14 +79,15 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, opts: Dens
 }
 
 /**
- * Dense layer on the batch's input (no input gradient) with the kernel stored transposed, wt = Wᵀ
- * [out, in]. XNNPACK packs the right-hand matMul operand afresh whenever it is a new tensor, which a
- * kernel updated every step always is: for LeNet's 784x300 kernel that packing costs as much as the
- * multiply itself. Here the kernel is the left operand (never packed) and the small batch the right:
- * yᵀ = wt·xᵀ. Backward: dwt = dzᵀ·x; db = Σ_batch dz.
+ * Dense layer with the kernel stored transposed, wt = Wᵀ [out, in]. XNNPACK packs the right-hand matMul
+ * operand afresh whenever it is a new tensor, which a kernel updated every step always is: for LeNet's
+ * 784x300 kernel that packing costs as much as the multiply itself. Here the kernel is the left operand
+ * (never packed) and the batch the right: yᵀ = wt·xᵀ. Backward: dwt = dzᵀ·x; db = Σ_batch dz; and, when
+ * the input needs a gradient, dx = dz·wt (no transpose of the large kernel, unlike dense()).
  */
-export function denseInputTransposed(x: tf.Tensor2D, wt: tf.Tensor2D, b: tf.Tensor1D, opts: { relu: boolean }): tf.Tensor2D {
-  return withGradient<tf.Tensor2D>([wt, b], (save) => {
+export function denseTransposed(x: tf.Tensor2D, wt: tf.Tensor2D, b: tf.Tensor1D, opts: DenseOptions): tf.Tensor2D {
+  const inputs = opts.inputGrad ? [x, wt, b] : [wt, b];
+  return withGradient<tf.Tensor2D>(inputs, (save) => {
     const z = tf.add(tf.transpose(tf.matMul(wt, tf.transpose(x))), b);
     const y = opts.relu ? tf.relu(z) : z;
     save(opts.relu ? [x, y] : [x]);
@@ -94,7 +95,9 @@ export function denseInputTransposed(x: tf.Tensor2D, wt: tf.Tensor2D, b: tf.Tens
       value: y as tf.Tensor2D,
       gradFunc: (dy, [xs, ys]) => {
         const dz = opts.relu ? reluBackward(dy, ys) : dy;
-        return [tf.matMul(tf.transpose(dz), xs), columnSums(dz as tf.Tensor2D)];
+        const dwt = tf.matMul(tf.transpose(dz), xs);
+        const db = columnSums(dz as tf.Tensor2D);
+        return opts.inputGrad ? [tf.matMul(dz, wt), dwt, db] : [dwt, db];
       },
     };
   });
@@ -132,10 +135,10 @@ export function flippedFilter(w: tf.Tensor4D): tf.Tensor4D {
 /** dW of a 3x3 'same' stride-1 convolution from x [n,h,w,cin] and dz [n,h,w,cout], using forward convs only. */
 export function convFilterGrad(x: tf.Tensor4D, dz: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
-    const xPad = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
-    const xT = tf.transpose(xPad, [3, 1, 2, 0]) as tf.Tensor4D; // [cin, h+2, w+2, n]
-    const dzT = tf.transpose(dz, [1, 2, 0, 3]) as tf.Tensor4D; // [h, w, n, cout] as a filter
-    const g = tf.conv2d(xT, dzT, 1, 'valid'); // [cin, 3, 3, cout]
+    const xT = swapOuterInner(x); // [cin, h, w, n]: channels as the batch, the batch as channels
+    const dzT = tf.transpose(dz, [1, 2, 0, 3]) as tf.Tensor4D; // [h, w, n, cout] as an h x w filter
+    // Pad by one on each side (the 'same' padding of the forward conv) and convolve 'valid': [cin, 3, 3, cout].
+    const g = tf.conv2d(xT, dzT, 1, [[0, 0], [1, 1], [1, 1], [0, 0]]);
     return tf.transpose(g, [1, 2, 0, 3]);
   });
 }

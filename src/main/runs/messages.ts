@@ -38,7 +38,7 @@ export interface TensorRecord {
 }
 
 export type WorkerMessage =
-  | { type: 'ready' }
+  | { type: 'ready'; backend: BackendInfo | null; error?: string }
   | { type: 'backend'; runId: string; info: BackendInfo }
   | { type: 'round-start'; runId: string; round: number; percentRemaining: number }
   | { type: 'progress'; runId: string; round: number; iteration: number; loss: number; at: number }

@@ -3,10 +3,11 @@
 import { Worker } from 'node:worker_threads';
 import os from 'node:os';
 import { resolveRunSpec, type RunSpec } from '../../common/spec';
+import { expandExperiment, variantLabel } from '../../common/experiment';
 import { NETS } from '../../common/nets';
 import type { EvalPoint, Events, EventName, RunStatus, BackendInfo } from '../../common/contract';
 import type { Store } from '../store/db';
-import { runIdOf } from './id';
+import { runIdOf, experimentIdOf, trainingKeyOf } from './id';
 import { canonicalSpecString } from '../../common/spec';
 import { resolveWorkerPath } from './worker-path';
 import type { JobMessage, ResumeState, WorkerMessage } from './messages';
@@ -25,6 +26,8 @@ export interface RunsServiceOptions {
 interface Slot {
   worker: Worker;
   runId: string | null;
+  /** Training key of the dense round this slot is training right now (other runs with it wait, then reuse). */
+  denseKey: string | null;
   cancel: SharedArrayBuffer | null;
   ready: Promise<void>;
 }
@@ -48,6 +51,8 @@ export class RunsService {
   private readonly workerPath: string;
   private closed = false;
   backend: BackendInfo | null = null;
+  /** What 'auto' resolves to on this machine (reported by the first worker). */
+  private autoBackend: BackendInfo | null = null;
 
   constructor(
     readonly store: Store,
@@ -84,9 +89,15 @@ export class RunsService {
   private spawn(): Slot {
     const worker = new Worker(this.workerPath);
     let markReady!: () => void;
-    const slot: Slot = { worker, runId: null, cancel: null, ready: new Promise<void>((r) => (markReady = r)) };
+    const slot: Slot = { worker, runId: null, denseKey: null, cancel: null, ready: new Promise<void>((r) => (markReady = r)) };
     worker.on('message', (msg: WorkerMessage) => {
-      if (msg.type === 'ready') return markReady();
+      if (msg.type === 'ready') {
+        if (msg.backend && !this.autoBackend) this.autoBackend = msg.backend;
+        if (msg.backend && !this.backend) this.backend = msg.backend;
+        markReady();
+        this.pump();
+        return;
+      }
       this.onWorkerMessage(slot, msg);
     });
     worker.on('error', (err) => this.onWorkerDied(slot, `trainer worker crashed: ${err.message}`));
@@ -101,6 +112,7 @@ export class RunsService {
     if (idx < 0) return;
     const runId = slot.runId;
     slot.runId = null;
+    slot.denseKey = null;
     void slot.worker.terminate().catch(() => undefined);
     if (runId) this.finish(runId, 'failed', message);
     if (!this.closed) {
@@ -130,6 +142,52 @@ export class RunsService {
     });
     this.enqueue(id);
     return { id, existed: false, status: 'queued' };
+  }
+
+  /** Expand an experiment spec, store it and queue its runs (runs that already exist are not run twice). */
+  createExperiment(input: unknown): { id: string; existed: boolean; runs: number; queued: number; runIds: string[] } {
+    const expanded = expandExperiment(input);
+    const runIds = expanded.runs.map((r) => runIdOf(r.spec));
+    const id = experimentIdOf(runIds);
+    const { existed } = this.store.createExperiment({ id, name: expanded.name, spec: input });
+    let queued = 0;
+    expanded.runs.forEach((r, i) => {
+      if (this.store.getRun(runIds[i])) return;
+      this.store.createRun({
+        id: runIds[i],
+        name: r.spec.name ?? null,
+        spec: r.spec,
+        canonical: canonicalSpecString(r.spec),
+        totalRounds: r.spec.pruning.rounds,
+        experimentId: id,
+      });
+      this.queue.push(runIds[i]);
+      queued++;
+      this.emit('run.status', { runId: runIds[i], status: 'queued', error: null, backend: null });
+    });
+    this.pump();
+    return { id, existed, runs: runIds.length, queued, runIds };
+  }
+
+  /** Dense trainings an experiment would train, and how many of its runs would reuse one instead. */
+  previewExperiment(input: unknown): { id: string; runs: number; newRuns: number; reusedDense: number; variants: string[]; seeds: number[] } {
+    const expanded = expandExperiment(input);
+    const runIds = expanded.runs.map((r) => runIdOf(r.spec));
+    const keys = new Set<string>();
+    let reusedDense = 0;
+    for (const r of expanded.runs) {
+      const key = this.trainingKey(r.spec) ?? JSON.stringify([r.spec.net, r.spec.dataset, r.spec.seed, r.spec.training, r.spec.backend]);
+      if (keys.has(key)) reusedDense++;
+      keys.add(key);
+    }
+    return {
+      id: experimentIdOf(runIds),
+      runs: runIds.length,
+      newRuns: runIds.filter((id) => !this.store.getRun(id)).length,
+      reusedDense,
+      variants: [...new Set(expanded.runs.map((r) => variantLabel(r.variant)))],
+      seeds: expanded.seeds,
+    };
   }
 
   private enqueue(id: string): void {
@@ -190,11 +248,37 @@ export class RunsService {
     return run;
   }
 
+  /** The backend a spec's preference resolves to here, or null while no worker has reported yet. */
+  private resolvedBackend(spec: RunSpec): string | null {
+    return spec.backend === 'auto' ? (this.autoBackend?.name ?? null) : spec.backend;
+  }
+
+  private trainingKey(spec: RunSpec): string | null {
+    const backend = this.resolvedBackend(spec);
+    return backend ? trainingKeyOf(spec, backend) : null;
+  }
+
+  /**
+   * Hands queued runs to idle workers. A run whose dense round is being trained right now by another worker
+   * waits (it will reuse that training), so runs sharing a first training never train it twice; GPU runs go
+   * one after another.
+   */
   private pump(): void {
     if (this.closed) return;
+    const gpu = this.autoBackend?.name === 'tensorflow-gpu';
     for (const slot of this.slots) {
       if (slot.runId || this.queue.length === 0) continue;
-      const id = this.queue.shift()!;
+      if (gpu && this.slots.some((s) => s.runId)) return;
+      const busyKeys = new Set(this.slots.map((s) => s.denseKey).filter((k): k is string => k !== null));
+      const pick = this.queue.findIndex((id) => {
+        if (busyKeys.size === 0) return true;
+        const run = this.store.getRun(id);
+        if (!run || run.roundsDone > 0) return true;
+        const key = this.trainingKey(run.spec as RunSpec);
+        return !key || !busyKeys.has(key);
+      });
+      if (pick < 0) return;
+      const [id] = this.queue.splice(pick, 1);
       slot.runId = id;
       void slot.ready.then(() => this.startOn(slot, id));
     }
@@ -204,8 +288,24 @@ export class RunsService {
     try {
       const run = this.mustGet(id);
       const spec = run.spec as RunSpec;
-      const last = this.store.lastCompletedRound(id);
+      let last = this.store.lastCompletedRound(id);
       let resume: ResumeState | undefined;
+      slot.denseKey = null;
+      if (last === null) {
+        // Reuse a stored dense training with the same content key instead of training it again.
+        const key = this.trainingKey(spec);
+        if (key) {
+          this.store.setTrainingKey(id, key);
+          const donor = this.store.findTrainingDonor(key, id);
+          if (donor) {
+            this.store.discardPartialRound(id, 0);
+            this.store.copyRound(donor, id, 0, donor);
+            last = 0;
+            const copied = this.store.getRounds(id)[0];
+            if (copied) this.emit('run.round', { runId: id, round: copied });
+          } else slot.denseKey = key;
+        }
+      }
       if (last !== null && last >= spec.pruning.rounds - 1) {
         slot.runId = null;
         this.finish(id, 'completed', null);
@@ -286,6 +386,10 @@ export class RunsService {
         break;
       case 'round':
         this.store.completeRound(id, msg.summary.round, { summary: msg.summary, tensors: msg.tensors });
+        if (msg.summary.round === 0 && slot.denseKey) {
+          slot.denseKey = null;
+          this.pump(); // runs waiting for this dense training can start now and reuse it
+        }
         live?.roundWalls.push(msg.summary.wallMs);
         this.emit('run.round', { runId: id, round: msg.summary });
         break;
@@ -295,12 +399,14 @@ export class RunsService {
         break;
       case 'done':
         slot.runId = null;
+        slot.denseKey = null;
         slot.cancel = null;
         this.finish(id, msg.status, null);
         this.pump();
         break;
       case 'error':
         slot.runId = null;
+        slot.denseKey = null;
         slot.cancel = null;
         this.finish(id, 'failed', msg.message);
         this.pump();

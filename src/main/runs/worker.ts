@@ -52,4 +52,9 @@ port.on('message', (msg: JobMessage | MeasureMessage) => {
     }
   })();
 });
-post({ type: 'ready' });
+// Resolve the automatic backend once at start, so the service knows what 'auto' means on this machine
+// (it keys reusable trainings by the resolved backend) before any job runs.
+initBackend('auto').then(
+  (info) => post({ type: 'ready', backend: info }),
+  (err: unknown) => post({ type: 'ready', backend: null, error: err instanceof Error ? err.message : String(err) }),
+);

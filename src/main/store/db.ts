@@ -177,6 +177,24 @@ function configure(db: Database.Database, file: string, readonly: boolean): void
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** The prepared statements of one connection. */
+export interface ExperimentRecord {
+  id: string;
+  name: string | null;
+  spec: unknown;
+  createdAt: string;
+}
+
+interface ExperimentRow {
+  id: string;
+  name: string | null;
+  spec_json: string;
+  created_at: string;
+}
+
+function experimentFromRow(r: ExperimentRow): ExperimentRecord {
+  return { id: r.id, name: r.name, spec: JSON.parse(r.spec_json), createdAt: r.created_at };
+}
+
 function prepareStatements(db: Database.Database) {
   return {
     insertRun: db.prepare(`
@@ -252,6 +270,35 @@ function prepareStatements(db: Database.Database) {
       INSERT INTO tensors (run_id, round, layer, role, shape_json, encoding, data)
       VALUES (@run_id, @round, @layer, @role, @shape_json, @encoding, @data)`),
     tensor: db.prepare(`SELECT shape_json, encoding, data FROM tensors WHERE run_id = ? AND round = ? AND layer = ? AND role = ?`),
+    insertExperiment: db.prepare(`
+      INSERT INTO experiments (id, name, spec_json, created_at) VALUES (@id, @name, @spec_json, @created_at)
+      ON CONFLICT (id) DO NOTHING`),
+    getExperiment: db.prepare(`SELECT id, name, spec_json, created_at FROM experiments WHERE id = ?`),
+    listExperiments: db.prepare(`SELECT id, name, spec_json, created_at FROM experiments ORDER BY created_at DESC, rowid DESC LIMIT ?`),
+    findExperiments: db.prepare(
+      `SELECT id, name, spec_json, created_at FROM experiments WHERE id >= @p AND id < @p || char(1114111) ORDER BY created_at DESC`,
+    ),
+    deleteEvalsOfRound: db.prepare(`DELETE FROM evals WHERE run_id = ? AND round = ?`),
+    setTrainingKey: db.prepare(`UPDATE runs SET training_key = @key WHERE id = @id`),
+    setReused: db.prepare(`UPDATE runs SET reused_training = @reused WHERE id = @id`),
+    trainingDonor: db.prepare(`
+      SELECT r.id FROM runs r JOIN rounds d ON d.run_id = r.id AND d.round = 0
+      WHERE r.training_key = @key AND r.id <> @id
+      ORDER BY d.finished_at LIMIT 1`).pluck(),
+    copyRoundRow: db.prepare(`
+      INSERT INTO rounds (run_id, round, percent_remaining, per_layer_json, early_stop_iteration, early_stop_test_accuracy,
+        early_stop_test_loss, final_test_accuracy, final_test_loss, best_test_accuracy, wall_ms, finished_at)
+      SELECT @to, round, percent_remaining, per_layer_json, early_stop_iteration, early_stop_test_accuracy,
+        early_stop_test_loss, final_test_accuracy, final_test_loss, best_test_accuracy, wall_ms, @now
+      FROM rounds WHERE run_id = @from AND round = @round`),
+    copyEvals: db.prepare(`
+      INSERT INTO evals (run_id, round, iteration, train_loss, test_loss, test_accuracy, val_loss, val_accuracy)
+      SELECT @to, round, iteration, train_loss, test_loss, test_accuracy, val_loss, val_accuracy
+      FROM evals WHERE run_id = @from AND round = @round
+      ON CONFLICT (run_id, round, iteration) DO NOTHING`),
+    copyTensors: db.prepare(`
+      INSERT INTO tensors (run_id, round, layer, role, shape_json, encoding, data)
+      SELECT @to, round, layer, role, shape_json, encoding, data FROM tensors WHERE run_id = @from AND round = @round`),
     tensorInfo: db.prepare(`
       SELECT layer, role, shape_json, encoding, length(data) AS bytes FROM tensors
       WHERE run_id = ? AND round = ? ORDER BY rowid`),
@@ -590,6 +637,67 @@ export class Store {
         encoding: r.encoding,
         bytes: r.bytes,
       })),
+    );
+  }
+
+  // ---------- experiments ----------
+
+  /** Idempotent: an experiment id is a content hash, so an existing row is the same experiment. */
+  createExperiment(input: { id: string; name: string | null; spec: unknown }): { experiment: ExperimentRecord; existed: boolean } {
+    return this.write(`saving experiment ${input.id}`, () => {
+      const inserted = this.s.insertExperiment.run({
+        id: input.id,
+        name: input.name,
+        spec_json: JSON.stringify(input.spec),
+        created_at: this.nowIso(),
+      }).changes;
+      return { experiment: experimentFromRow(this.s.getExperiment.get(input.id) as ExperimentRow), existed: inserted === 0 };
+    });
+  }
+
+  getExperiment(id: string): ExperimentRecord | null {
+    return this.read(`reading experiment ${id}`, () => {
+      const row = this.s.getExperiment.get(id) as ExperimentRow | undefined;
+      return row ? experimentFromRow(row) : null;
+    });
+  }
+
+  listExperiments(limit = 1000): ExperimentRecord[] {
+    return this.read('listing experiments', () => (this.s.listExperiments.all(limit) as ExperimentRow[]).map(experimentFromRow));
+  }
+
+  findExperiments(prefix: string): ExperimentRecord[] {
+    return this.read(`looking up experiments starting with "${prefix}"`, () =>
+      (this.s.findExperiments.all({ p: prefix }) as ExperimentRow[]).map(experimentFromRow),
+    );
+  }
+
+  // ---------- reuse of dense trainings ----------
+
+  setTrainingKey(runId: string, key: string): void {
+    this.write(`saving the training key of run ${runId}`, () => this.s.setTrainingKey.run({ id: runId, key }));
+  }
+
+  /** Another run whose completed round 0 has this training key, or null. */
+  findTrainingDonor(key: string, excludeRunId: string): string | null {
+    return this.read('looking for a stored training to reuse', () => (this.s.trainingDonor.get({ key, id: excludeRunId }) as string | undefined) ?? null);
+  }
+
+  /**
+   * Copies a completed round (summary, evaluations, tensors) from one run to another in one transaction,
+   * and records on the receiving run which stored training it reused.
+   */
+  copyRound(from: string, to: string, round: number, reusedTraining: string): void {
+    this.write(`reusing round ${round} of run ${from} in run ${to}`, () =>
+      this.connection.transaction(() => {
+        if (this.s.roundExists.get(to, round)) return;
+        this.s.deleteEvalsOfRound.run(to, round);
+        const n = this.s.copyRoundRow.run({ from, to, round, now: this.nowIso() }).changes;
+        if (n !== 1) throw new StoreError('not_found', `run ${from} has no completed round ${round} to reuse`, this.file);
+        this.s.copyEvals.run({ from, to, round });
+        this.s.copyTensors.run({ from, to, round });
+        this.s.setReused.run({ id: to, reused: reusedTraining });
+      }).immediate(),
     );
   }
 

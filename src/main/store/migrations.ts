@@ -95,6 +95,21 @@ export const MIGRATIONS: readonly Migration[] = [
       PRAGMA application_id = ${APPLICATION_ID};
     `,
   },
+  {
+    description: 'experiments, and content keys of dense trainings for reuse',
+    sql: `
+      CREATE TABLE experiments (
+        id         TEXT PRIMARY KEY,
+        name       TEXT,
+        spec_json  TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX experiments_by_created ON experiments (created_at);
+      -- training_key: hash of everything that determines round 0 (data, net, seed, init, training, resolved backend).
+      ALTER TABLE runs ADD COLUMN training_key TEXT;
+      CREATE INDEX runs_by_training_key ON runs (training_key) WHERE training_key IS NOT NULL;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

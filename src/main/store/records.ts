@@ -175,6 +175,7 @@ export function toRunSummary(run: RunRecord): RunSummary {
     totalRounds: run.totalRounds,
     roundsDone: run.roundsDone,
     experimentId: run.experimentId,
+    reusedTraining: run.reusedTraining,
   };
 }
 

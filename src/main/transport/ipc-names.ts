@@ -26,6 +26,12 @@ const CHANNEL_TABLE: Record<Channel, true> = {
   'runs.resume': true,
   'runs.delete': true,
   'runs.exportCsv': true,
+  'experiments.preview': true,
+  'experiments.create': true,
+  'experiments.list': true,
+  'experiments.get': true,
+  'experiments.cancel': true,
+  'experiments.exportCsv': true,
 };
 const EVENT_TABLE: Record<EventName, true> = {
   'run.progress': true,

@@ -23,10 +23,16 @@ const VALID: { [C in Channel]: Request<C> } = {
   'runs.resume': { id: 'abcdef0123' },
   'runs.delete': { id: 'abcdef0123' },
   'runs.exportCsv': { id: 'abcdef0123' },
+  'experiments.preview': { spec: { kind: 'experiment', net: 'fc', seeds: 2, pruning: { criterion: ['large_final', 'random'] } } },
+  'experiments.create': { spec: { kind: 'experiment', net: 'fc', seeds: 2 } },
+  'experiments.list': { limit: 5 },
+  'experiments.get': { id: 'abcdef0123' },
+  'experiments.cancel': { id: 'abcdef0123' },
+  'experiments.exportCsv': { id: 'abcdef0123' },
 };
 
 /** Calls with side effects are not sent as positive controls here (browser-server.test.ts creates a run). */
-const NO_POSITIVE_CONTROL: ReadonlySet<Channel> = new Set(['runs.create']);
+const NO_POSITIVE_CONTROL: ReadonlySet<Channel> = new Set(['runs.create', 'experiments.create']);
 
 /** Values of different JSON types; the first one a field's schema rejects is its "wrong type" value. */
 const WRONG_TYPE_CANDIDATES: unknown[] = [12345, 'not-the-right-type', true, [1, 2], { nested: true }, null];

@@ -146,6 +146,8 @@ export function chartOption(data: ChartData, axes: { x: AxisSpec; y: AxisSpec },
     yAxis: {
       type: 'value',
       scale: true,
+      // keep the extreme points off the plot's edges
+      boundaryGap: ['8%', '8%'],
       name: axes.y.name,
       nameLocation: 'middle',
       nameGap: 58,

@@ -109,8 +109,45 @@ export function buildInput(net: NetId, defaults: RunSpec, overrides: Overrides):
   return input;
 }
 
-/** Friendlier words for the schema's generic messages. */
-function friendly(issue: SpecIssue): SpecIssue {
+/** What each spec path is called in the wizard. */
+export const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  net: 'Network',
+  seed: 'Seed',
+  backend: 'Backend',
+  'dataset.id': 'Dataset',
+  'dataset.path': 'CIFAR-10 folder',
+  'dataset.trainLimit': 'Training images',
+  'dataset.testLimit': 'Test images',
+  'dataset.validation': 'Validation images',
+  'pruning.mode': 'Mode',
+  'pruning.rounds': 'Rounds',
+  'pruning.rates.conv': 'Conv rate',
+  'pruning.rates.dense': 'Dense rate',
+  'pruning.rates.output': 'Output rate',
+  'pruning.criterion': 'Mask criterion',
+  'pruning.mask1': 'Mask-1 action',
+  'pruning.mask0': 'Mask-0 action',
+  'training.optimizer': 'Optimizer',
+  'training.lr': 'Learning rate',
+  'training.momentum': 'Momentum',
+  'training.batchSize': 'Batch size',
+  'training.iterations': 'Iterations per round',
+  'training.evalEvery': 'Evaluate every',
+};
+
+export function fieldLabel(path: string): string {
+  return FIELD_LABELS[path] ?? (path || 'Spec');
+}
+
+/** Pruning rates are fractions in the spec but percent in the wizard. */
+const PERCENT_PATHS = /^pruning\.rates\./;
+
+/**
+ * Friendlier words for the schema's generic messages, in the units the wizard shows (main's issues from
+ * spec.validate go through this too).
+ */
+export function friendly(issue: SpecIssue): SpecIssue {
   let message = issue.message;
   const atLeast = />=\s*(-?[\d.e+-]+)/.exec(message);
   const atMost = /<=\s*(-?[\d.e+-]+)/.exec(message);
@@ -122,6 +159,7 @@ function friendly(issue: SpecIssue): SpecIssue {
   else if (/too big/i.test(message) && atMost) message = `Must be at most ${atMost[1]}.`;
   // Cross-field messages name other fields by path; say what the user sees instead.
   message = message.replace(/training\.iterations/g, 'the iterations per round');
+  if (PERCENT_PATHS.test(issue.path)) message = message.replace(/(\d+(?:\.\d+)?)/g, (n) => `${Math.round(Number(n) * 1e8) / 1e6}%`);
   message = message.charAt(0).toUpperCase() + message.slice(1);
   return { path: issue.path, message };
 }

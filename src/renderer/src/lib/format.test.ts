@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorMessage, formatAccuracy, formatDuration, formatLr, formatPercent, parseNumber, roundLabel } from './format';
+import { errorMessage, formatAccuracy, formatDuration, formatLr, formatPercent, parseNumber, roundLabel, sentence } from './format';
 
 describe('format', () => {
   it('writes percentages, accuracies and learning rates the way papers do', () => {
@@ -28,5 +28,7 @@ describe('format', () => {
     expect(errorMessage(new Error('boom'))).toBe('boom');
     expect(errorMessage({ code: 'not_found', message: 'no run' })).toBe('no run');
     expect(errorMessage(42)).toBe('Something went wrong.');
+    expect(sentence('the app closed while this run was training')).toBe('The app closed while this run was training.');
+    expect(sentence('Done.')).toBe('Done.');
   });
 });

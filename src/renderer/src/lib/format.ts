@@ -108,3 +108,11 @@ export function roundLabel(round: number, totalRounds: number): string {
   if (round === 0) return last === 0 ? 'Round 0 (dense)' : `Round 0 of ${last} (dense)`;
   return `Round ${round} of ${last}`;
 }
+
+/** A message as a sentence: capital first letter, final full stop ("the app closed" → "The app closed."). */
+export function sentence(text: string): string {
+  const t = text.trim();
+  if (!t) return t;
+  const s = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?…)]$/.test(s) ? s : `${s}.`;
+}

@@ -7,7 +7,7 @@ function summary(extra: Partial<RunSummary> = {}): RunSummary {
   return {
     id: 'abcd1234', name: null, net: 'fc', dataset: 'mnist', criterion: 'large_final', mask1: 'rewind', mask0: 'zero', seed: 0,
     status: 'running', error: null, backend: 'wasm', createdAt: '2025-01-01T00:00:00Z', startedAt: null, finishedAt: null,
-    currentRound: 0, currentIteration: 0, totalRounds: 4, roundsDone: 0, experimentId: null, ...extra,
+    currentRound: 0, currentIteration: 0, totalRounds: 4, roundsDone: 0, experimentId: null, reusedTraining: null, ...extra,
   };
 }
 function detail(): RunDetail {

@@ -13,6 +13,7 @@ import {
   buildInput,
   effectiveValue,
   flattenSpec,
+  friendly,
   isChanged,
   issuesByPath,
   netFitsDataset,
@@ -76,7 +77,7 @@ export const useDraftStore = defineStore('draft', () => {
   const issues = computed<SpecIssue[]>(() => {
     if (!local.value.ok) return local.value.issues;
     const v = verdict.value;
-    return v && !v.ok ? v.issues : [];
+    return v && !v.ok ? v.issues.map(friendly) : [];
   });
   const issueMap = computed(() => issuesByPath(issues.value));
   const errorSteps = computed(() => stepsWithIssues(issues.value));

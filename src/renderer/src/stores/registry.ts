@@ -61,9 +61,18 @@ export const useRegistryStore = defineStore('registry', () => {
     }
   }
 
+  /** Re-read app.info (the backend becomes known once a run has started). */
+  async function refreshInfo(): Promise<void> {
+    try {
+      info.value = await getApi().call('app.info', {});
+    } catch {
+      /* keep what we have; the banner reports connection problems */
+    }
+  }
+
   function dataset(id: string): DatasetStatus | undefined {
     return datasets.value.find((d) => d.id === id);
   }
 
-  return { registry, datasets, info, error, loading, ready, checkedCifarPath, checkingDatasets, load, checkDatasets, dataset };
+  return { registry, datasets, info, error, loading, ready, checkedCifarPath, checkingDatasets, load, checkDatasets, refreshInfo, dataset };
 });

@@ -17,6 +17,7 @@ import { getApi, onConnectionChange } from '../api';
 import type { LossSample } from '../lib/chart-data';
 import { errorMessage } from '../lib/format';
 import { isActive, isTerminal, newestFirst, pushLoss, upsertEval, upsertRound } from '../lib/run-state';
+import { useRegistryStore } from './registry';
 
 const RESYNC_MS = 10_000;
 const LIST_LIMIT = 500;
@@ -84,7 +85,12 @@ export const useRunsStore = defineStore('runs', () => {
     const was = s.status;
     s.status = ev.status;
     s.error = ev.error;
-    if (ev.backend) s.backend = ev.backend;
+    if (ev.backend) {
+      s.backend = ev.backend;
+      // The app-wide backend (shown in the top bar) is known once a worker has picked one.
+      const registry = useRegistryStore();
+      if (registry.info && !registry.info.backend) void registry.refreshInfo();
+    }
     if (isTerminal(ev.status) || ev.status === 'queued') {
       delete progress.value[ev.runId];
       if (ev.status !== 'queued') delete liveLoss.value[ev.runId];
