@@ -160,16 +160,33 @@ export class SpecError extends Error {
 }
 
 export function zodIssues(error: z.ZodError): SpecIssue[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    let message = issue.message;
-    if (issue.code === 'invalid_value' && 'values' in issue) {
-      message = `must be one of: ${(issue.values as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-    } else if (issue.code === 'unrecognized_keys') {
-      message = `unknown field(s): ${issue.keys.join(', ')}`;
-    }
-    return { path, message };
-  });
+  return error.issues.flatMap((issue) => formatIssue(issue as ZodIssueLike, []));
+}
+
+interface ZodIssueLike {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  values?: unknown[];
+  keys?: string[];
+  errors?: ZodIssueLike[][];
+}
+
+/** One readable issue per problem; for "one value or a list" unions, the branch that got furthest explains it. */
+function formatIssue(issue: ZodIssueLike, prefix: PropertyKey[]): SpecIssue[] {
+  const full = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors?.length) {
+    const depth = (b: ZodIssueLike[]) => Math.max(...b.map((i) => i.path.length + (i.code === 'invalid_type' ? 0 : 0.5)));
+    const best = [...issue.errors].filter((b) => b.length).sort((a, b) => depth(b) - depth(a))[0];
+    if (best) return best.flatMap((i) => formatIssue(i, full));
+  }
+  let message = issue.message;
+  if (issue.code === 'invalid_value' && issue.values) {
+    message = `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  } else if (issue.code === 'unrecognized_keys' && issue.keys) {
+    message = `unknown field(s): ${issue.keys.join(', ')}`;
+  }
+  return [{ path: full.map(String).join('.'), message }];
 }
 
 /** Validate user input and fill defaults. Throws SpecError naming each bad field. */

@@ -11,6 +11,9 @@ import { openStore, defaultDbPath, type Store } from '../store/db';
 import { RunsService } from '../runs/service';
 import { runDetail, listSummaries, resolveRunRef } from '../runs/queries';
 import { runCsv } from '../runs/export';
+import { isExperimentInput } from '../../common/experiment';
+import { experimentDetail, experimentCsv, listExperiments, resolveExperimentRef } from '../runs/experiments';
+import type { ExperimentDetail } from '../../common/contract';
 
 const program = new Command();
 program
@@ -148,12 +151,14 @@ async function train(store: Store, id: string, startIt: (svc: RunsService) => un
 
 program
   .command('run')
-  .description('train a run from a spec file (resumes it if it was interrupted)')
+  .description('train a run or an experiment (a grid of runs × seeds) from a spec file; resumes what was interrupted')
   .argument('<spec>', 'run spec JSON file (see examples/)')
   .addOption(dbOption())
   .option('--json', 'after training, print the run as JSON instead of a table')
-  .action(async (file: string, o: { db?: string; json?: boolean }) => {
+  .option('--workers <n>', 'trainer worker threads for experiments (default: one per core)', (v) => parseInt(v, 10))
+  .action(async (file: string, o: { db?: string; json?: boolean; workers?: number }) => {
     const input = readSpecFile(file);
+    if (isExperimentInput(input)) return runExperiment(file, input, o);
     let spec;
     try {
       spec = resolveRunSpec(input);
@@ -179,10 +184,18 @@ program
   .addOption(dbOption())
   .option('--json', 'machine-readable output')
   .option('--limit <n>', 'at most this many runs', (v) => parseInt(v, 10))
-  .action((o: { db?: string; json?: boolean; limit?: number }) => {
+  .option('--experiments', 'list experiments instead of runs')
+  .action((o: { db?: string; json?: boolean; limit?: number; experiments?: boolean }) => {
     const store = open(o.db);
     const runs = listSummaries(store, o.limit);
-    if (o.json) process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
+    const experiments = listExperiments(store, o.limit);
+    if (o.experiments) {
+      process.stdout.write(
+        o.json
+          ? JSON.stringify(experiments, null, 2) + '\n'
+          : experiments.map((e) => `${e.id}  ${String(e.completed).padStart(4)}/${e.runs} runs done  ${e.variants} variants × ${e.seeds} seeds  ${e.name ?? ''}`).join('\n') + '\n',
+      );
+    } else if (o.json) process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
     else if (runs.length === 0) process.stdout.write('no runs stored yet: try `ticketlab run examples/fc-mnist-quick.json`\n');
     else process.stdout.write(runs.map(summaryLine).join('\n') + '\n');
     store.close();
@@ -190,12 +203,19 @@ program
 
 program
   .command('show')
-  .description("print a run's spec and results")
-  .argument('<run>', 'run id (or a unique prefix)')
+  .description("print a run's or an experiment's spec and results")
+  .argument('<run>', 'run or experiment id (or a unique prefix)')
   .addOption(dbOption())
   .option('--json', 'machine-readable output')
   .action((ref: string, o: { db?: string; json?: boolean }) => {
     const store = open(o.db);
+    const expId = resolveExperimentRef(store, ref);
+    if (expId && !store.getRun(ref)) {
+      const e = experimentDetail(store, expId);
+      process.stdout.write(o.json ? JSON.stringify(e, null, 2) + '\n' : experimentTable(e) + '\n');
+      store.close();
+      return;
+    }
     const id = resolveOrFail(store, ref);
     const d = runDetail(store, id);
     if (o.json) process.stdout.write(JSON.stringify(d, null, 2) + '\n');
@@ -217,16 +237,21 @@ program
 
 program
   .command('export')
-  .description('export a run as CSV: one row per (round, evaluation)')
-  .argument('<run>', 'run id (or a unique prefix)')
+  .description("export a run or an experiment as CSV: one row per (run, round, evaluation)")
+  .argument('<run>', 'run or experiment id (or a unique prefix)')
   .addOption(dbOption())
   .option('--csv', 'CSV format (the default and only format)')
   .option('--out <file>', 'write to this file instead of stdout')
   .action(async (ref: string, o: { db?: string; out?: string }) => {
     const store = open(o.db);
-    const id = resolveOrFail(store, ref);
-    const d = runDetail(store, id);
-    const csv = runCsv({ runId: id, spec: d.spec, backend: d.summary.backend, rounds: d.rounds, evals: d.evals });
+    const expId = resolveExperimentRef(store, ref);
+    let csv: string;
+    if (expId && !store.getRun(ref)) csv = experimentCsv(store, expId);
+    else {
+      const id = resolveOrFail(store, ref);
+      const d = runDetail(store, id);
+      csv = runCsv({ runId: id, spec: d.spec, backend: d.summary.backend, rounds: d.rounds, evals: d.evals });
+    }
     store.close();
     if (o.out) {
       await writeFile(o.out, csv);
@@ -250,6 +275,88 @@ program
     process.stderr.write(`resuming run ${id} after ${d.rounds.length} completed round(s)\n`);
     await train(store, id, (svc) => svc.resume(id), 1);
   });
+
+/** The experiment at its most-pruned round: one line per variant, mean [min, max] over seeds, a star if significant. */
+export function experimentTable(e: ExperimentDetail): string {
+  const lastRound = Math.max(-1, ...e.variants.flatMap((v) => v.accuracy.map((p) => p.round)));
+  const head = ['variant', 'n', '% weights', 'test acc @ early stop (mean [min, max])', 'early-stop it (mean)', ''];
+  const rows = e.variants.map((v) => {
+    const a = v.accuracy.find((p) => p.round === lastRound);
+    const es = v.earlyStop.find((p) => p.round === lastRound);
+    const star = e.stars.some((s) => s.metric === 'accuracy' && s.round === lastRound && s.variant === v.key) ? '*' : '';
+    return [
+      v.label,
+      String(a?.n ?? 0),
+      a ? pct(a.percentRemaining) : '-',
+      a ? `${acc(a.mean)} [${acc(a.min)}, ${acc(a.max)}]` : '-',
+      es ? es.mean.toFixed(0) : '-',
+      star,
+    ];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (c: string[]) => c.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
+  const s = e.summary;
+  return [
+    `experiment ${s.id}${s.name ? `  "${s.name}"` : ''}: ${s.completed}/${s.runs} runs completed, ${s.variants} variants × ${s.seeds} seeds`,
+    e.unpruned ? `unpruned network: ${acc(e.unpruned.accuracy)} test accuracy (mean of ${e.unpruned.n})` : '',
+    `at round ${lastRound} (* = significantly above every other variant, one-sided Welch t-test, p < ${e.alpha}):`,
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+  ]
+    .filter((l) => l !== '')
+    .join('\n');
+}
+
+/** Train an experiment's runs in a worker pool with one overall progress line. */
+async function runExperiment(file: string, input: unknown, o: { db?: string; json?: boolean; workers?: number }): Promise<void> {
+  const store = open(o.db);
+  const svc = new RunsService(store, { workers: o.workers });
+  let created;
+  try {
+    created = svc.createExperiment(input);
+  } catch (err) {
+    await svc.close();
+    if (err instanceof SpecError) fail(`${file}: ${err.message}`);
+    throw err;
+  }
+  const { id, runIds } = created;
+  // Members left interrupted, cancelled or failed by an earlier session continue too.
+  for (const rid of runIds) {
+    const st = store.getRun(rid)?.status;
+    if (st === 'interrupted' || st === 'cancelled' || st === 'failed') svc.resume(rid);
+  }
+  process.stderr.write(`experiment ${id}: ${runIds.length} runs (${created.queued} new) on ${svc.workerCount} worker(s)\n`);
+  const t0 = Date.now();
+  let stopping = false;
+  const onSigint = () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stderr.write('\ncancelling the experiment’s runs (completed rounds are kept; run the same spec again to continue)…\n');
+    for (const rid of runIds) svc.cancel(rid);
+  };
+  process.on('SIGINT', onSigint);
+  svc.subscribe((event, payload) => {
+    if (event === 'run.status') {
+      const p = payload as { runId: string; status: string; error: string | null };
+      if (['completed', 'failed'].includes(p.status) && runIds.includes(p.runId)) {
+        const done = runIds.filter((r) => ['completed', 'failed', 'cancelled'].includes(store.getRun(r)?.status ?? '')).length;
+        const el = (Date.now() - t0) / 1000;
+        process.stderr.write(`  [${done}/${runIds.length}] run ${p.runId} ${p.status}${p.error ? `: ${p.error}` : ''} (${fmtDuration(el)} elapsed)\n`);
+      }
+    }
+  });
+  const statuses = await Promise.all(runIds.map((rid) => svc.waitFor(rid)));
+  process.off('SIGINT', onSigint);
+  await svc.close();
+  const e = experimentDetail(store, id);
+  store.close();
+  process.stdout.write(o.json ? JSON.stringify(e, null, 2) + '\n' : `\n${experimentTable(e)}\n`);
+  const wall = (Date.now() - t0) / 1000;
+  process.stdout.write(`experiment ${id}: ${statuses.filter((s) => s === 'completed').length}/${runIds.length} runs completed in ${fmtDuration(wall)}. Export: ticketlab export ${id} --csv\n`);
+  if (statuses.some((s) => s === 'failed')) process.exit(1);
+  if (statuses.some((s) => s === 'cancelled')) process.exit(130);
+}
 
 function resolveOrFail(store: Store, ref: string): string {
   try {

@@ -66,8 +66,8 @@ export class NetModel {
     this.convGradMode = options.convGradMode ?? defaultConvGradMode();
     const transposeFirst = options.transposeFirstDense ?? true;
     this.transposed = net.layers.map((_, i) => transposeFirst && i === this.firstDense);
-    this.kernels = net.layers.map((l, i) => tf.variable(tf.zeros(this.internalShape(i)), true));
-    this.biases = net.layers.map((l) => tf.variable(tf.zeros([l.biasSize]), true));
+    this.kernels = net.layers.map((_, i) => tf.tidy(() => tf.variable(tf.zeros(this.internalShape(i)), true)));
+    this.biases = net.layers.map((l) => tf.tidy(() => tf.variable(tf.zeros([l.biasSize]), true)));
   }
 
   private internalShape(i: number): number[] {

@@ -26,7 +26,7 @@ const VALID: { [C in Channel]: Request<C> } = {
   'experiments.preview': { spec: { kind: 'experiment', net: 'fc', seeds: 2, pruning: { criterion: ['large_final', 'random'] } } },
   'experiments.create': { spec: { kind: 'experiment', net: 'fc', seeds: 2 } },
   'experiments.list': { limit: 5 },
-  'experiments.get': { id: 'abcdef0123' },
+  'experiments.get': { id: 'abcdef0123', alpha: 0.05 },
   'experiments.cancel': { id: 'abcdef0123' },
   'experiments.exportCsv': { id: 'abcdef0123' },
 };
@@ -34,8 +34,15 @@ const VALID: { [C in Channel]: Request<C> } = {
 /** Calls with side effects are not sent as positive controls here (browser-server.test.ts creates a run). */
 const NO_POSITIVE_CONTROL: ReadonlySet<Channel> = new Set(['runs.create', 'experiments.create']);
 
-/** Values of different JSON types; the first one a field's schema rejects is its "wrong type" value. */
+/**
+ * Values of different JSON types. A field's "wrong type" value is the first one its schema rejects whose
+ * JSON type differs from the field's value in VALID (any rejected one if VALID leaves the field out).
+ */
 const WRONG_TYPE_CANDIDATES: unknown[] = [12345, 'not-the-right-type', true, [1, 2], { nested: true }, null];
+
+function jsonType(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
 const NOT_OBJECTS: unknown[] = [null, 42, 'text', [], true];
 
 interface FieldCase {
@@ -47,8 +54,10 @@ interface FieldCase {
 
 function fieldsOf(channel: Channel): FieldCase[] {
   const schema = channels[channel].request as z.ZodObject<Record<string, z.ZodType>>;
+  const example = VALID[channel] as Record<string, unknown>;
   return Object.entries(schema.shape).map(([field, fieldSchema]) => {
-    const rejected = WRONG_TYPE_CANDIDATES.findIndex((v) => !fieldSchema.safeParse(v).success);
+    const validType = field in example ? jsonType(example[field]) : null;
+    const rejected = WRONG_TYPE_CANDIDATES.findIndex((v) => jsonType(v) !== validType && !fieldSchema.safeParse(v).success);
     return {
       field,
       required: !fieldSchema.safeParse(undefined).success,
