@@ -27,11 +27,17 @@ export default tseslint.config(
   {
     // The IPC bridge is the only place that may touch ipcMain / ipcRenderer.
     files: ['src/**/*.ts', 'src/**/*.vue'],
-    ignores: ['src/main/transport/**', 'src/preload/**', 'src/main/index.ts'],
+    ignores: ['src/main/transport/**', 'src/preload/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Use the typed contract (src/common/contract.ts) through the transport.' }] },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'MemberExpression[property.name=/^ipc(Main|Renderer)$/]', message: 'IPC only in src/main/transport and src/preload.' },
+        { selector: 'ObjectPattern > Property[key.name=/^ipc(Main|Renderer)$/]', message: 'IPC only in src/main/transport and src/preload.' },
+        { selector: "MemberExpression[object.property.name='webContents'][property.name='send']", message: 'Send events through forwardEvents.' },
       ],
     },
   },

@@ -35,6 +35,16 @@ const steps = [
       return { passed: (s.expected ?? 0) + (s.flaky ?? 0), failed: (s.unexpected ?? 0), skipped: s.skipped ?? 0 };
     },
   },
+  {
+    id: 'electron',
+    cmd: [bin('playwright'), 'test', '-c', 'test/electron', '--reporter=list,json'],
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(results, 'electron.json') },
+    counts: () => {
+      const j = JSON.parse(readFileSync(path.join(results, 'electron.json'), 'utf8'));
+      const s = j.stats ?? {};
+      return { passed: (s.expected ?? 0) + (s.flaky ?? 0), failed: s.unexpected ?? 0, skipped: s.skipped ?? 0 };
+    },
+  },
 ];
 
 const total = { passed: 0, failed: 0, skipped: 0 };

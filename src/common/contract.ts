@@ -303,7 +303,7 @@ export function validateRequest<C extends Channel>(
   channel: string,
   payload: unknown,
 ): { ok: true; channel: C; request: Request<C> } | { ok: false; error: ContractError } {
-  if (!(channel in channels)) {
+  if (!Object.hasOwn(channels, channel)) {
     return { ok: false, error: { code: 'unknown_channel', message: `unknown channel "${channel}"` } };
   }
   const schema = channels[channel as C].request;

@@ -13,6 +13,7 @@ export default function globalSetup(): void {
     execFileSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
   }
   for (const f of ['out/node/server.js', 'out/renderer/index.html']) {
-    if (!existsSync(path.join(root, f))) throw new Error(`e2e: ${f} is missing; build with \`node scripts/build-node.mjs && npx electron-vite build\``);
+    if (!existsSync(path.join(root, f)))
+      throw new Error(`e2e: ${f} is missing; build with \`node scripts/build-node.mjs && npx electron-vite build\``);
   }
 }

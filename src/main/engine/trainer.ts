@@ -99,7 +99,7 @@ export class Trainer {
       if (o.trainable[i]?.length !== kernelSize(l)) throw new Error(`${l.name}: trainable mask must have ${kernelSize(l)} entries`);
     });
     this.model.setWeights({ kernels: o.kernels, biases: o.biases });
-    const masks = net.layers.map((_, i) => (allOnes(o.trainable[i]) || i === 0 ? null : this.model.maskTensor(i, o.trainable[i])));
+    const masks = net.layers.map((_, i) => (allOnes(o.trainable[i]) ? null : this.model.maskTensor(i, o.trainable[i])));
     const params: MaskedParam[] = this.model.kernels.flatMap((k, i) => [
       { variable: k, mask: masks[i] },
       { variable: this.model.biases[i], mask: null },
@@ -164,7 +164,7 @@ export class Trainer {
       await Promise.allSettled(pendingReads);
       optimizer.dispose();
       lossSum.dispose();
-
+      tf.dispose(masks.filter((m): m is tf.Tensor => m !== null));
     }
   }
 

@@ -10,6 +10,7 @@ import type { Store } from '../store/db';
 import { runIdOf, experimentIdOf, trainingKeyOf } from './id';
 import { canonicalSpecString } from '../../common/spec';
 import { resolveWorkerPath } from './worker-path';
+import { NotFoundError } from './queries';
 import type { JobMessage, ResumeState, WorkerMessage } from './messages';
 import type { SpeedMeasurement } from './measure';
 import type { NetId } from '../../common/nets';
@@ -244,7 +245,7 @@ export class RunsService {
 
   private mustGet(id: string) {
     const run = this.store.getRun(id);
-    if (!run) throw new Error(`no run with id ${id}`);
+    if (!run) throw new NotFoundError(`no run with id ${id}`);
     return run;
   }
 

@@ -75,7 +75,7 @@ describe('stageData', () => {
       const onehot = data.train.onehot.dataSync();
       expect(onehot[2]).toBe(1);
       expect(onehot[19]).toBe(1);
-      expect(onehot.reduce((a, b) => a + b, 0)).toBe(2);
+      expect(Array.from(onehot).reduce((a, b) => a + b, 0)).toBe(2);
       expect(data.test.count).toBe(0);
     } finally {
       data.dispose();

@@ -5,7 +5,18 @@ import { accuracyCurves, accuracyVsRemaining, chartCsvTable, earlyStopVsRemainin
 import { chartOption, percentTicks } from './chart-options';
 
 function round(r: number, pct: number, es: number, acc: number): RoundSummary {
-  return { round: r, percentRemaining: pct, layers: [], earlyStopIteration: es, earlyStopTestAccuracy: acc, earlyStopTestLoss: 0.1, finalTestAccuracy: acc - 0.01, finalTestLoss: 0.2, bestTestAccuracy: acc + 0.005, wallMs: 1000 };
+  return {
+    round: r,
+    percentRemaining: pct,
+    layers: [],
+    earlyStopIteration: es,
+    earlyStopTestAccuracy: acc,
+    earlyStopTestLoss: 0.1,
+    finalTestAccuracy: acc - 0.01,
+    finalTestLoss: 0.2,
+    bestTestAccuracy: acc + 0.005,
+    wallMs: 1000,
+  };
 }
 const rounds = [round(2, 64.1234, 300, 0.971), round(0, 100, 500, 0.965), round(1, 80.0412, 400, 0.9705)];
 
@@ -40,10 +51,13 @@ describe('chart data', () => {
   });
 
   it('merges evaluation curves with live minibatch losses on one iteration axis', () => {
-    const d = lossCurves([point(100), point(200)], [
-      { iteration: 50, loss: 0.7 },
-      { iteration: 100, loss: 0.5 },
-    ]);
+    const d = lossCurves(
+      [point(100), point(200)],
+      [
+        { iteration: 50, loss: 0.7 },
+        { iteration: 100, loss: 0.5 },
+      ],
+    );
     expect(d.columns.map((c) => c.key)).toEqual(['iteration', 'train_loss', 'test_loss', 'val_loss', 'minibatch_loss']);
     expect(d.rows.map((r) => r[0])).toEqual([50, 100, 200]);
     expect(d.rows[0]).toEqual([50, null, null, null, 0.7]);
@@ -59,7 +73,11 @@ describe('chart data', () => {
 
 describe('chart options', () => {
   it('draws % remaining on an inverted log axis with ticks at the plotted values', () => {
-    const opt = chartOption(accuracyVsRemaining(rounds), { x: { name: 'x', scale: 'percentRemaining', format: 'percent' }, y: { name: 'y', scale: 'linear', format: 'accuracy' } }, { dark: false });
+    const opt = chartOption(
+      accuracyVsRemaining(rounds),
+      { x: { name: 'x', scale: 'percentRemaining', format: 'percent' }, y: { name: 'y', scale: 'linear', format: 'accuracy' } },
+      { dark: false },
+    );
     const x = opt.xAxis as { type: string; inverse: boolean; max: number; min: number; axisLabel: { customValues: number[] } };
     expect(x.type).toBe('log');
     expect(x.inverse).toBe(true);
@@ -69,7 +87,15 @@ describe('chart options', () => {
     const series = opt.series as { data: [number, number][]; color: string }[];
     expect(series[0].data).toHaveLength(3);
     expect(series[0].color).toBe('#1f6feb');
-    expect((chartOption(accuracyVsRemaining(rounds), { x: { name: 'x', scale: 'percentRemaining', format: 'percent' }, y: { name: 'y', scale: 'linear', format: 'accuracy' } }, { dark: true }).series as { color: string }[])[0].color).toBe('#6ea8fe');
+    expect(
+      (
+        chartOption(
+          accuracyVsRemaining(rounds),
+          { x: { name: 'x', scale: 'percentRemaining', format: 'percent' }, y: { name: 'y', scale: 'linear', format: 'accuracy' } },
+          { dark: true },
+        ).series as { color: string }[]
+      )[0].color,
+    ).toBe('#6ea8fe');
   });
 
   it('thins tick labels on long schedules but keeps both ends', () => {

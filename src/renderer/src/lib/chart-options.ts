@@ -45,7 +45,10 @@ export function exportBackground(dark: boolean): string {
   return dark ? '#18181c' : '#ffffff';
 }
 
-const INK = { light: { text: '#333639', muted: '#767c82', line: '#e0e0e6' }, dark: { text: 'rgba(255,255,255,0.82)', muted: 'rgba(255,255,255,0.52)', line: 'rgba(255,255,255,0.12)' } };
+const INK = {
+  light: { text: '#333639', muted: '#767c82', line: '#e0e0e6' },
+  dark: { text: 'rgba(255,255,255,0.82)', muted: 'rgba(255,255,255,0.52)', line: 'rgba(255,255,255,0.12)' },
+};
 
 export function formatValue(v: number, format: AxisSpec['format']): string {
   switch (format) {
@@ -121,9 +124,7 @@ export function chartOption(data: ChartData, axes: { x: AxisSpec; y: AxisSpec },
     animation: false,
     textStyle: { fontFamily: 'inherit', color: ink.text },
     grid: { left: 72, right: 24, top: many ? 40 : 20, bottom: 48 },
-    legend: many
-      ? { top: 4, left: 'center', textStyle: { color: ink.text }, itemWidth: 18, itemHeight: 8, icon: 'roundRect' }
-      : { show: false },
+    legend: many ? { top: 4, left: 'center', textStyle: { color: ink.text }, itemWidth: 18, itemHeight: 8, icon: 'roundRect' } : { show: false },
     tooltip: {
       trigger: isResult ? 'item' : 'axis',
       confine: true,

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSpec } from '../../../common/spec';
-import { buildInput, effectiveValue, flattenSpec, isChanged, issuesByPath, netFitsDataset, stepOfPath, stepsWithIssues, validateLocal } from './draft';
+import {
+  buildInput,
+  effectiveValue,
+  flattenSpec,
+  isChanged,
+  issuesByPath,
+  netFitsDataset,
+  stepOfPath,
+  stepsWithIssues,
+  validateLocal,
+} from './draft';
 
 const fc = defaultSpec('fc');
 

@@ -5,16 +5,52 @@ import { pushLoss, runFraction, upsertEval, upsertRound } from './run-state';
 
 function summary(extra: Partial<RunSummary> = {}): RunSummary {
   return {
-    id: 'abcd1234', name: null, net: 'fc', dataset: 'mnist', criterion: 'large_final', mask1: 'rewind', mask0: 'zero', seed: 0,
-    status: 'running', error: null, backend: 'wasm', createdAt: '2025-01-01T00:00:00Z', startedAt: null, finishedAt: null,
-    currentRound: 0, currentIteration: 0, totalRounds: 4, roundsDone: 0, experimentId: null, reusedTraining: null, ...extra,
+    id: 'abcd1234',
+    name: null,
+    net: 'fc',
+    dataset: 'mnist',
+    criterion: 'large_final',
+    mask1: 'rewind',
+    mask0: 'zero',
+    seed: 0,
+    status: 'running',
+    error: null,
+    backend: 'wasm',
+    createdAt: '2025-01-01T00:00:00Z',
+    startedAt: null,
+    finishedAt: null,
+    currentRound: 0,
+    currentIteration: 0,
+    totalRounds: 4,
+    roundsDone: 0,
+    experimentId: null,
+    reusedTraining: null,
+    ...extra,
   };
 }
 function detail(): RunDetail {
   return { summary: summary(), spec: defaultSpec('fc'), canonical: '{}', backendReason: null, rounds: [], evals: [] };
 }
-const pt = (iteration: number, testAccuracy = 0.9): EvalPoint => ({ iteration, trainLoss: 1, testLoss: 1, testAccuracy, valLoss: 1, valAccuracy: 0.9 });
-const rs = (round: number): RoundSummary => ({ round, percentRemaining: 100, layers: [], earlyStopIteration: 1, earlyStopTestAccuracy: 0.9, earlyStopTestLoss: 1, finalTestAccuracy: 0.9, finalTestLoss: 1, bestTestAccuracy: 0.9, wallMs: 1 });
+const pt = (iteration: number, testAccuracy = 0.9): EvalPoint => ({
+  iteration,
+  trainLoss: 1,
+  testLoss: 1,
+  testAccuracy,
+  valLoss: 1,
+  valAccuracy: 0.9,
+});
+const rs = (round: number): RoundSummary => ({
+  round,
+  percentRemaining: 100,
+  layers: [],
+  earlyStopIteration: 1,
+  earlyStopTestAccuracy: 0.9,
+  earlyStopTestLoss: 1,
+  finalTestAccuracy: 0.9,
+  finalTestLoss: 1,
+  bestTestAccuracy: 0.9,
+  wallMs: 1,
+});
 
 describe('run state updates', () => {
   it('upserts evaluation points: replays are harmless and order is kept', () => {

@@ -54,7 +54,8 @@ export function pushLoss(
   if (!Number.isFinite(ev.loss)) return b;
   const last = b.samples[b.samples.length - 1];
   if (last && ev.iteration <= last.iteration) {
-    if (ev.iteration < last.iteration) b.samples = []; // the round restarted (resume): start over
+    if (ev.iteration < last.iteration)
+      b.samples = []; // the round restarted (resume): start over
     else return b;
   }
   b.samples.push({ iteration: ev.iteration, loss: ev.loss });

@@ -74,10 +74,21 @@ export const useDraftStore = defineStore('draft', () => {
   const verdict = computed(() => (server.value && server.value.key === inputKey.value ? server.value.result : null));
   const currentEstimate = computed(() => (estimate.value && estimate.value.key === inputKey.value ? estimate.value.result : null));
 
+  /** A dataset the app cannot read would fail the run at its start: report it at the dataset fields. */
+  const datasetIssue = computed<SpecIssue | null>(() => {
+    const id = effectiveValue(defaults.value, overrides.value, 'dataset.id');
+    const status = registry.datasets.find((d) => d.id === id);
+    if (!status || status.available) return null;
+    const typed = effectiveValue(defaults.value, overrides.value, 'dataset.path');
+    const path = status.needsPath && typeof typed === 'string' && typed.trim() ? 'dataset.path' : 'dataset.id';
+    return { path, message: `${status.label} is not available here${status.problem ? `: ${status.problem}` : ''}` };
+  });
+
   const issues = computed<SpecIssue[]>(() => {
-    if (!local.value.ok) return local.value.issues;
+    const extra = datasetIssue.value ? [datasetIssue.value] : [];
+    if (!local.value.ok) return [...local.value.issues, ...extra];
     const v = verdict.value;
-    return v && !v.ok ? v.issues.map(friendly) : [];
+    return [...(v && !v.ok ? v.issues.map(friendly) : []), ...extra];
   });
   const issueMap = computed(() => issuesByPath(issues.value));
   const errorSteps = computed(() => stepsWithIssues(issues.value));
@@ -196,11 +207,15 @@ export const useDraftStore = defineStore('draft', () => {
     if (key === inputKey.value) checking.value = false;
   }
 
-  /** The spec to send, or null while anything is invalid or unchecked. */
+  /**
+   * The spec to send, or null while anything is invalid or unchecked. The estimate must be in (or have
+   * failed) too, so a long run can never start without its warning.
+   */
   const sendable = computed<RunSpecInput | null>(() => {
-    if (!local.value.ok) return null;
+    if (!local.value.ok || datasetIssue.value) return null;
     const v = verdict.value;
     if (!v || !v.ok) return null;
+    if (!currentEstimate.value && !estimateError.value) return null;
     return input.value as RunSpecInput;
   });
 
