@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { RunSpecInput, type RunSpec, type SpecIssue, DATASET_IDS } from './spec';
 import type { NetId, LayerKind } from './nets';
+import type { ExperimentSpecInput } from './experiment';
 
 // ---------- shared result types ----------
 
@@ -103,7 +104,7 @@ export interface Registry {
   mask0: RegistryEntry[];
   optimizers: RegistryEntry[];
   backends: RegistryEntry[];
-  presets: (RegistryEntry & { spec: RunSpecInput })[];
+  presets: (RegistryEntry & { spec: RunSpecInput | ExperimentSpecInput })[];
   /** Paper defaults per net (fully resolved specs). */
   defaults: Record<NetId, RunSpec>;
 }

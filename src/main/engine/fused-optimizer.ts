@@ -130,10 +130,15 @@ function stepArgs(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): StepAr
   return args;
 }
 
-/** The backend's WebAssembly.Memory, if the build exposes it. */
+const memoryOfBackend = new WeakMap<object, WebAssembly.Memory | null>();
+
+/** The backend's WebAssembly.Memory, if the build exposes it (looked up once per backend). */
 function wasmMemoryOf(be: WasmBackendView): WebAssembly.Memory | null {
-  const candidates = [be.wasm.wasmMemory, be.wasm.asm?.memory, ...Object.values(be.wasm.asm ?? {})];
-  return (candidates.find((m) => m instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined) ?? null;
+  if (!memoryOfBackend.has(be)) {
+    const candidates = [be.wasm.wasmMemory, be.wasm.asm?.memory, ...Object.values(be.wasm.asm ?? {})];
+    memoryOfBackend.set(be, (candidates.find((m) => m instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined) ?? null);
+  }
+  return memoryOfBackend.get(be)!;
 }
 
 const wasmKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {

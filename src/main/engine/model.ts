@@ -112,20 +112,22 @@ export class NetModel {
     });
   }
 
-  /** Read the current weights back to the host. */
+  /** Read the current weights back to the host (fresh arrays the caller owns, in tfjs layout). */
   async getWeights(): Promise<NetWeights> {
+    // Copies: the cpu backend's reads return its own buffers, which must not be shared with callers.
+    const read = async (t: tf.Tensor) => ((await t.data()) as Float32Array).slice();
     const kernels = await Promise.all(
       this.kernels.map(async (k, i) => {
-        if (!this.transposed[i]) return (await k.data()) as Float32Array;
+        if (!this.transposed[i]) return read(k);
         const t = tf.transpose(k);
         try {
-          return (await t.data()) as Float32Array;
+          return await read(t);
         } finally {
           t.dispose();
         }
       }),
     );
-    const biases = await Promise.all(this.biases.map((b) => b.data() as Promise<Float32Array>));
+    const biases = await Promise.all(this.biases.map(read));
     return { kernels, biases };
   }
 

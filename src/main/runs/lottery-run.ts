@@ -57,7 +57,6 @@ function ones(n: number): Uint8Array {
 export async function runLottery(ctx: RunContext): Promise<'completed' | 'cancelled'> {
   const { spec, runId, post } = ctx;
   const net = NETS[spec.net];
-  const L = net.layers.length;
   const { kernels: w0 } = initNet(net, spec.seed);
   const zeroBiases = () => net.layers.map((l) => new Float32Array(l.biasSize));
 
@@ -163,7 +162,6 @@ export async function runLottery(ctx: RunContext): Promise<'completed' | 'cancel
         post({ type: 'leak', runId, message: `tensor leak: ${n} live tensors after round ${round}, ${tensorsAfterFirst} after the first` });
       }
     }
-    void L;
     return 'completed';
   } finally {
     trainer.dispose();

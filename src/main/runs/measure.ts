@@ -27,7 +27,7 @@ export async function measureSpeed(netId: NetId, batchSize: number, backend: str
   const [h, w, c] = net.inputShape;
   const size = h * w * c;
   const conv = netId !== 'fc';
-  const evalImages = conv ? 200 : 2000;
+  const evalImages = conv ? 120 : 2000;
   const data = stageData({
     imageShape: [h, w, c],
     train: synthetic(Math.max(batchSize * 4, 240), size, 1),
@@ -36,7 +36,7 @@ export async function measureSpeed(netId: NetId, batchSize: number, backend: str
   });
   const { kernels, biases } = initNet(net, 0);
   const trainable = kernels.map((k) => new Uint8Array(k.length).fill(1));
-  const steps = conv ? 3 : 40;
+  const steps = conv ? 2 : 40;
   const time = async (iterations: number): Promise<number> => {
     const trainer = new Trainer(net, data, { optimizer: 'adam', lr: 1e-3, momentum: 0.9, batchSize, iterations, evalEvery: iterations });
     try {

@@ -11,6 +11,8 @@ export const BACKENDS: TestBackend[] = ['cpu', 'wasm'];
 /** Switch the process's tfjs backend (both are registered; the wasm module initialises on first use). */
 export async function useBackend(name: TestBackend): Promise<void> {
   if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to initialise`);
+  const be = tf.backend() as { firstUse?: boolean };
+  if ('firstUse' in be) be.firstUse = false; // no "install tfjs-node" banner in test output
 }
 
 /** Seeded standard-normal values (× scale) as float32. */

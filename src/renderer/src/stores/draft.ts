@@ -153,7 +153,7 @@ export const useDraftStore = defineStore('draft', () => {
 
   function applyPreset(id: string): void {
     const p = registry.registry?.presets.find((x) => x.id === id);
-    if (!p) return;
+    if (!p || p.spec.kind === 'experiment') return; // experiment presets belong to the experiment wizard
     net.value = p.spec.net;
     overrides.value = flattenSpec(p.spec);
     presetId.value = id;
