@@ -53,16 +53,16 @@ describe('Z19 orderings on real MNIST (3 seeds, 800 it/round, 8 rounds)', () => 
     return p;
   };
 
-  it('criteria: large_final and magnitude_increase > random > small_final (mean, margin ≥ 0.5 pp)', () => {
+  it('criteria: large_final and magnitude_increase > random > small_final (mean, margin ≥ 2 pp)', () => {
     const lf = atLast(criteria, 'large_final');
     const mi = atLast(criteria, 'magnitude_increase');
     const rnd = atLast(criteria, 'random');
     const sf = atLast(criteria, 'small_final');
     const table = Object.fromEntries(criteria.variants.map((v) => [v.label, v.accuracy[v.accuracy.length - 1].mean]));
     console.log('test accuracy at 21.1% (mean of 3 seeds):', table);
-    expect(lf.mean - rnd.mean).toBeGreaterThan(0.005);
-    expect(mi.mean - rnd.mean).toBeGreaterThan(0.005);
-    expect(rnd.mean - sf.mean).toBeGreaterThan(0.005);
+    expect(lf.mean - rnd.mean).toBeGreaterThan(0.02);
+    expect(mi.mean - rnd.mean).toBeGreaterThan(0.02);
+    expect(rnd.mean - sf.mean).toBeGreaterThan(0.02);
     // and the ordering holds seed by seed at the extremes: every large_final seed beats every small_final seed
     expect(lf.min).toBeGreaterThan(sf.max);
   });

@@ -3,11 +3,11 @@
 // Adam as a chain of tfjs ops is 12 element-wise kernels per parameter tensor, each allocating a fresh
 // output; for LeNet-300-100 that is ~30 passes over 266K floats per step and about a quarter of a wasm
 // training step. This kernel reads w, g, mask and the state once and writes the new w and state once,
-// On wasm it is a SIMD loop on the backend's memory (simd-updates.ts); on cpu the scalar reference below
+// On wasm it is a SIMD loop on the backend's memory (simd.ts); on cpu the scalar reference below
 // over the backend's typed arrays. Both round every operation to float32 and give identical bits.
 // Frozen entries (mask 0) are copied unchanged, so they stay bit-identical by construction.
 import * as tf from '@tensorflow/tfjs-core';
-import { simdUpdatesFor } from './simd-updates';
+import { simdForWasmModule, type WasmModuleView } from './simd';
 
 export const OPTIMIZER_STEP = 'TicketLabOptimizerStep';
 
@@ -26,7 +26,7 @@ const f = Math.fround;
 
 /**
  * Adam (TF1 form) over flat arrays: m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − (m·lr)/(√v + ε),
- * every operation rounded to float32 exactly as the SIMD loop (simd-updates.ts) does, so both give
+ * every operation rounded to float32 exactly as the SIMD loop (simd.ts) does, so both give
  * identical bits. Entries with mask 0 are copied unchanged. `out*` must not alias the inputs.
  */
 export function adamUpdate(
@@ -96,7 +96,7 @@ export const STATE_COUNT: Record<UpdateKind, number> = { adam: 2, momentum: 1, s
 interface WasmBackendView {
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  wasm: { HEAPU8: Uint8Array; asm?: Record<string, unknown>; wasmMemory?: unknown };
+  wasm: WasmModuleView;
 }
 
 interface CpuBackendView {
@@ -130,17 +130,6 @@ function stepArgs(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): StepAr
   return args;
 }
 
-const memoryOfBackend = new WeakMap<object, WebAssembly.Memory | null>();
-
-/** The backend's WebAssembly.Memory, if the build exposes it (looked up once per backend). */
-function wasmMemoryOf(be: WasmBackendView): WebAssembly.Memory | null {
-  if (!memoryOfBackend.has(be)) {
-    const candidates = [be.wasm.wasmMemory, be.wasm.asm?.memory, ...Object.values(be.wasm.asm ?? {})];
-    memoryOfBackend.set(be, (candidates.find((m) => m instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined) ?? null);
-  }
-  return memoryOfBackend.get(be)!;
-}
-
 const wasmKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const be = backend as unknown as WasmBackendView;
   const { kind, c, w, g, mask, state } = stepArgs(inputs, attrs!);
@@ -149,8 +138,7 @@ const wasmKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const ptr = (t: tf.TensorInfo) => be.dataIdMap.get(t.dataId)!.memoryOffset;
   const n = sizeOf(w);
   const vectorized = n - (n % 4);
-  const memory = wasmMemoryOf(be);
-  const simd = memory ? simdUpdatesFor(memory) : null;
+  const simd = simdForWasmModule(be.wasm);
   const done = simd ? vectorized : 0;
   if (simd && done > 0) {
     const [ow, ...os] = outs.map(ptr);

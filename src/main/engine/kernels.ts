@@ -7,6 +7,8 @@
 //    this kernel is one memmove per row.
 //  - TicketLabMaxPool2x2Grad: the backward pass of a 2x2/stride-2 max-pool (see ops.ts). The stock wasm
 //    MaxPoolGrad takes ≈170 ms on a Conv2 batch; this takes a few ms.
+//  - TicketLabColumnSums: Σ over the rows of a [rows, cols] matrix (bias gradients) with SIMD adds
+//    (simd.ts). Sum over axis 0 transposes first, and a matMul with a row of ones re-packs the matrix.
 //  - TicketLabSwapOuterInner: transpose [a, h, w, z] → [z, h, w, a] (perm [3,1,2,0]), the batch↔channel
 //    swap of the conv filter gradient. The stock wasm Transpose walks it element by element with a
 //    64-float stride (≈90–190 ms for a Conv2 activation); this copies 2-D blocks (≈15 ms).
@@ -14,6 +16,7 @@
 // Other backends use the stock ops (`gatherRows`/`sliceRows` fall back to tf.gather/tf.slice; ops.ts
 // falls back to MaxPoolGrad), which are fast there. Both kernels are checked against the stock ops in tests.
 import * as tf from '@tensorflow/tfjs-core';
+import { simdForWasmModule, type WasmModuleView } from './simd';
 const GATHER_ROWS = 'TicketLabGatherRows';
 /** Name of the 2x2 max-pool backward kernel (used by ops.ts when registered for the active backend). */
 export const MAX_POOL_GRAD_2X2 = 'TicketLabMaxPool2x2Grad';
@@ -22,7 +25,7 @@ export const MAX_POOL_GRAD_2X2 = 'TicketLabMaxPool2x2Grad';
 interface WasmBackendView {
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  wasm: { HEAPU8: Uint8Array };
+  wasm: WasmModuleView;
 }
 
 function byteOffset(backend: WasmBackendView, t: tf.TensorInfo): number {
@@ -129,8 +132,34 @@ const swapOuterInnerKernel: tf.KernelFunc = ({ inputs, backend }) => {
   return out;
 };
 
+const COLUMN_SUMS = 'TicketLabColumnSums';
+
+const columnSumsKernel: tf.KernelFunc = ({ inputs, backend }) => {
+  const be = backend as unknown as WasmBackendView;
+  const x = inputs.x as tf.TensorInfo;
+  if (x.dtype !== 'float32' || x.shape.length !== 2) throw new Error(`${COLUMN_SUMS}: float32 matrices only`);
+  const [rows, cols] = x.shape;
+  const out = be.makeOutput([cols], 'float32');
+  const simd = simdForWasmModule(be.wasm);
+  const vectorized = simd ? cols - (cols % 4) : 0;
+  if (simd) simd.colsum(byteOffset(be, x), byteOffset(be, out), rows, cols * 4, vectorized * 4);
+  if (vectorized < cols) {
+    // Remaining columns (or all, without SIMD): the same row-order float32 sums.
+    const heap = new Float32Array(be.wasm.HEAPU8.buffer);
+    const xo = byteOffset(be, x) >> 2;
+    const oo = byteOffset(be, out) >> 2;
+    for (let c = vectorized; c < cols; c++) {
+      let acc = 0;
+      for (let r = 0; r < rows; r++) acc = Math.fround(acc + heap[xo + r * cols + c]);
+      heap[oo + c] = acc;
+    }
+  }
+  return out;
+};
+
 /** Register the wasm kernels (idempotent; registration is global per tfjs engine). */
 export function registerWasmKernels(): void {
+  if (!tf.getKernel(COLUMN_SUMS, 'wasm')) tf.registerKernel({ kernelName: COLUMN_SUMS, backendName: 'wasm', kernelFunc: columnSumsKernel });
   if (!tf.getKernel(SWAP_OUTER_INNER, 'wasm')) {
     tf.registerKernel({ kernelName: SWAP_OUTER_INNER, backendName: 'wasm', kernelFunc: swapOuterInnerKernel });
   }
@@ -169,4 +198,12 @@ export function swapOuterInner(x: tf.Tensor4D): tf.Tensor4D {
     return tf.engine().runKernel(SWAP_OUTER_INNER, { x }, {}) as tf.Tensor4D;
   }
   return tf.transpose(x, [3, 1, 2, 0]);
+}
+
+/** Σ over the rows of a [rows, cols] matrix → [cols]; no gradient. */
+export function columnSums(x: tf.Tensor2D): tf.Tensor1D {
+  if (tf.getKernel(COLUMN_SUMS, tf.getBackend()) !== undefined) {
+    return tf.engine().runKernel(COLUMN_SUMS, { x }, {}) as tf.Tensor1D;
+  }
+  return tf.sum(x, 0);
 }

@@ -13,7 +13,7 @@
 // Conventions: NHWC images, kernels in tfjs layout (dense [in, out], conv [3, 3, in, out]); `inputGrad`
 // false means the op's input is data (no gradient is computed for it).
 import * as tf from '@tensorflow/tfjs-core';
-import { MAX_POOL_GRAD_2X2, swapOuterInner } from './kernels';
+import { columnSums, MAX_POOL_GRAD_2X2, swapOuterInner } from './kernels';
 
 type Save = (tensors: tf.Tensor[]) => void;
 type Backward = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
@@ -103,12 +103,6 @@ export function denseTransposed(x: tf.Tensor2D, wt: tf.Tensor2D, b: tf.Tensor1D,
   });
 }
 
-/** Σ over rows of a [n, m] matrix as a plain matMul with a row of ones (faster on wasm than Sum over axis 0). */
-export function columnSums(x: tf.Tensor2D): tf.Tensor1D {
-  const [n, m] = x.shape;
-  return tf.reshape(tf.matMul(tf.ones([1, n]), x), [m]);
-}
-
 /**
  * How the conv backward pass is computed:
  *  - 'conv': only forward convolutions (works on every backend; wasm lacks the backprop kernels):
@@ -143,7 +137,7 @@ export function convFilterGrad(x: tf.Tensor4D, dz: tf.Tensor4D): tf.Tensor4D {
   });
 }
 
-/** Σ over batch and space of dz [n,h,w,c] (bias gradient), as a matMul with ones. */
+/** Σ over batch and space of dz [n,h,w,c] (bias gradient). */
 function channelSums(dz: tf.Tensor4D): tf.Tensor1D {
   const [n, h, w, c] = dz.shape;
   return columnSums(tf.reshape(dz, [n * h * w, c]));

@@ -7,7 +7,7 @@
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { gatherRows, sliceRows, swapOuterInner } from '../../../src/main/engine/kernels';
+import { columnSums, gatherRows, sliceRows, swapOuterInner } from '../../../src/main/engine/kernels';
 import { NetModel } from '../../../src/main/engine/model';
 import {
   conv3x3Relu,
@@ -247,6 +247,19 @@ describe('wasm data and layout kernels equal the stock ops', () => {
         expect(Array.from(sliceRows(x, 2, 4).dataSync())).toEqual(Array.from(tf.slice(x, [2, 0, 0], [4, 3, 2]).dataSync()));
         expect(Array.from(sliceRows(labels, 5, 2).dataSync())).toEqual([6, 2]);
         expect(() => gatherRows(x, Int32Array.from([7]))).toThrow();
+      });
+    }
+  });
+
+  it('columnSums equals sum over axis 0 (widths with and without a SIMD tail)', async () => {
+    for (const backend of BACKENDS) {
+      await useBackend(backend);
+      tf.tidy(() => {
+        for (const [rows, cols] of [[7, 12], [5, 10], [3, 3], [1, 1], [61, 300]]) {
+          const x = tf.tensor2d(normals(rows * cols, rows + cols), [rows, cols]);
+          expect(maxAbsDiff(columnSums(x).dataSync(), tf.sum(x, 0).dataSync()), `${backend} ${rows}x${cols}`).toBeLessThan(1e-5);
+        }
+        expect(Array.from(columnSums(tf.zeros([0, 6]) as tf.Tensor2D).dataSync())).toEqual([0, 0, 0, 0, 0, 0]);
       });
     }
   });

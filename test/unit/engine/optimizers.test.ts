@@ -13,7 +13,7 @@ import {
   type OptimizerImplementation,
   type TrainingHyper,
 } from '../../../src/main/engine/optimizers';
-import { buildUpdateModule } from '../../../src/main/engine/simd-updates';
+import { buildUpdateModule } from '../../../src/main/engine/simd';
 import { BACKENDS, bitIdentical, normals, useBackend } from './helpers';
 
 const SIZES = [23, 16]; // one not a multiple of 4 (SIMD tail), one that is

@@ -1,10 +1,8 @@
 // "Save PNG" and "Save CSV" for a chart: the PNG is echarts' own rendering on the card's background
 // colour (white or dark), the CSV is the chart's data table (exactly the plotted values).
 import type { Ref } from 'vue';
-import type { ChartData } from '../lib/chart-data';
-import { chartCsvTable } from '../lib/chart-data';
 import { exportBackground } from '../lib/chart-options';
-import { buildCsv } from './csv';
+import { buildCsv, type CsvCell } from './csv';
 import { dataUrlToBlob, downloadBlob } from './download';
 
 /** The part of the vue-echarts component instance this needs. */
@@ -12,7 +10,13 @@ export interface DataUrlSource {
   getDataURL(opts: { type?: 'png' | 'jpeg' | 'svg'; pixelRatio?: number; backgroundColor?: string }): string;
 }
 
-export function useChartExport(chart: Ref<DataUrlSource | null>, opts: { data: () => ChartData; filename: () => string; dark: () => boolean }) {
+/** The table a chart plots: CSV header and rows. */
+export interface ChartTable {
+  header: string[];
+  rows: CsvCell[][];
+}
+
+export function useChartExport(chart: Ref<DataUrlSource | null>, opts: { table: () => ChartTable; filename: () => string; dark: () => boolean }) {
   function savePng(): void {
     const c = chart.value;
     if (!c) return;
@@ -21,7 +25,7 @@ export function useChartExport(chart: Ref<DataUrlSource | null>, opts: { data: (
   }
 
   function csvText(): string {
-    const t = chartCsvTable(opts.data());
+    const t = opts.table();
     return buildCsv(t.header, t.rows);
   }
 

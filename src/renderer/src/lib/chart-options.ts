@@ -45,7 +45,7 @@ export function exportBackground(dark: boolean): string {
   return dark ? '#18181c' : '#ffffff';
 }
 
-const INK = {
+export const INK = {
   light: { text: '#333639', muted: '#767c82', line: '#e0e0e6' },
   dark: { text: 'rgba(255,255,255,0.82)', muted: 'rgba(255,255,255,0.52)', line: 'rgba(255,255,255,0.12)' },
 };
@@ -80,7 +80,23 @@ export function percentTicks(values: readonly number[], maxTicks = 8): number[] 
   return out;
 }
 
-function xAxisFor(data: ChartData, spec: AxisSpec, ink: (typeof INK)['light']): EChartsOption['xAxis'] {
+export type Ink = (typeof INK)['light'];
+
+function xAxisFor(data: ChartData, spec: AxisSpec, ink: Ink): EChartsOption['xAxis'] {
+  const xs = data.rows.map((r) => r[data.x]).filter((x): x is number => x !== null);
+  return xAxisFromValues(xs, spec, ink);
+}
+
+/** The % remaining axis's limits: a little room either side on the log scale so end points are not cut in half. */
+export function percentAxisRange(xs: readonly number[]): { min: number; max: number } {
+  const pos = xs.filter((x) => x > 0);
+  const hi = pos.length ? Math.max(...pos) : 100;
+  const lo = pos.length ? Math.min(...pos) : 100;
+  return { max: hi * 1.08, min: lo === hi ? lo / 1.5 : lo / 1.08 };
+}
+
+/** The x axis for the plotted x values: log, inverse, 100 % on the left for % remaining; linear from 0 otherwise. */
+export function xAxisFromValues(xs: readonly number[], spec: AxisSpec, ink: Ink): EChartsOption['xAxis'] {
   const common = {
     name: spec.name,
     nameLocation: 'middle' as const,
@@ -91,18 +107,15 @@ function xAxisFor(data: ChartData, spec: AxisSpec, ink: (typeof INK)['light']): 
     splitLine: { show: false },
   };
   if (spec.scale === 'percentRemaining') {
-    const xs = data.rows.map((r) => r[data.x]).filter((x): x is number => x !== null && x > 0);
-    const hi = xs.length ? Math.max(...xs) : 100;
-    const lo = xs.length ? Math.min(...xs) : 100;
     const ticks = percentTicks(xs);
+    const { min, max } = percentAxisRange(xs);
     return {
       ...common,
       type: 'log',
       logBase: 10,
       inverse: true,
-      // a little room either side on the log scale so end points are not cut in half
-      max: hi * 1.08,
-      min: lo === hi ? lo / 1.5 : lo / 1.08,
+      max,
+      min,
       axisLabel: { ...common.axisLabel, customValues: ticks, hideOverlap: true },
       axisTick: { customValues: ticks },
     };

@@ -1,15 +1,19 @@
-// The app's three screens as hash routes (hash history: works from file:// in Electron and over HTTP).
-//   #/            home (recent runs)
-//   #/new         the new-experiment wizard
-//   #/runs/<id>   one run
-export type Route = { name: 'home' } | { name: 'new' } | { name: 'run'; id: string };
+// The app's screens as hash routes (hash history: works from file:// in Electron and over HTTP).
+//   #/                   home (experiments and recent runs)
+//   #/new                the new-experiment wizard
+//   #/runs/<id>          one run
+//   #/experiments/<id>   one experiment (a grid of runs over seeds)
+export type Route = { name: 'home' } | { name: 'new' } | { name: 'run'; id: string } | { name: 'experiment'; id: string };
 
 const RUN = /^#?\/runs\/([0-9a-f]{4,64})\/?$/;
+const EXPERIMENT = /^#?\/experiments\/([0-9a-f]{4,64})\/?$/;
 
 export function parseHash(hash: string): Route {
   const h = hash.trim();
   const run = RUN.exec(h);
   if (run) return { name: 'run', id: run[1] };
+  const exp = EXPERIMENT.exec(h);
+  if (exp) return { name: 'experiment', id: exp[1] };
   if (/^#?\/new\/?$/.test(h)) return { name: 'new' };
   return { name: 'home' };
 }
@@ -20,6 +24,8 @@ export function routeHash(route: Route): string {
       return '#/new';
     case 'run':
       return `#/runs/${route.id}`;
+    case 'experiment':
+      return `#/experiments/${route.id}`;
     default:
       return '#/';
   }

@@ -1,4 +1,5 @@
-// Optimizer updates as WebAssembly SIMD loops that run directly on the tfjs wasm backend's memory.
+// WebAssembly SIMD loops that run directly on the tfjs wasm backend's memory: the optimizer updates,
+// and column sums (bias gradients).
 //
 // Why: on wasm, Adam as tfjs ops is 12 kernels per tensor, each allocating a new output (~30 passes over
 // LeNet-300-100's 266K floats per step, a quarter of the step), and a JavaScript loop is no faster here
@@ -10,6 +11,8 @@
 // 0–3 elements with the scalar reference in fused-optimizer.ts, whose per-operation float32 rounding
 // (Math.fround) makes it bit-identical to these loops. Masked variants keep entries whose mask is 0
 // bit-identical with v128.bitselect.
+// Column sums: tfjs has no fast reduction over the leading axis on wasm (Sum transposes first; a matMul
+// with a row of ones re-packs the whole matrix), so `colsum` adds rows with f32x4 adds, in row order.
 
 // ---- a minimal WebAssembly binary encoder ----
 
@@ -148,13 +151,17 @@ class Body {
   }
 }
 
-/** `for (i = 0; i < bytes; i += 16) step()` around the body's code. */
-function loopOver(b: Body, step: () => void): void {
+/**
+ * `for (counter = 0; counter < limit; counter += stride) step()` around the body's code (the counter
+ * is reset to 0 first; nothing runs when limit is 0).
+ */
+function loopOver(b: Body, step: () => void, counter = 'i', limit = 'bytes', stride = 16): void {
+  b.i32Const(0).set(counter);
   b.op(0x02, 0x40); // block
-  b.get('bytes').op(0x45).op(0x0d, 0); // i32.eqz; br_if 0
+  b.get(limit).op(0x45).op(0x0d, 0); // i32.eqz; br_if 0
   b.op(0x03, 0x40); // loop
   step();
-  b.get('i').i32Const(16).op(0x6a).tee('i').get('bytes').op(0x49).op(0x0d, 0); // i += 16; br_if (i < bytes)
+  b.get(counter).i32Const(stride).op(0x6a).tee(counter).get(limit).op(0x49).op(0x0d, 0); // counter += stride; br_if (counter < limit)
   b.op(0x0b, 0x0b); // end loop, end block
 }
 
@@ -237,9 +244,37 @@ const FUNCTIONS: FnDef[] = [
   },
 ];
 
-/** The module's bytes: imports env.memory; exports adam, adam_masked, momentum, ..., sgd_masked. */
+/** Functions without a masked variant. */
+const PLAIN: FnDef[] = [
+  {
+    // dst[c] = Σ_r src[r·cols + c] for the first `vecBytes`/4 columns (a multiple of 4), rows in order.
+    name: 'colsum',
+    params: POINTER(['src', 'dst', 'rows', 'rowBytes', 'vecBytes']),
+    build(b) {
+      b.local('i', I32).local('r', I32).local('p', I32).local('zero4', V128);
+      b.op(0x43, 0, 0, 0, 0).simd(SIMD.f32x4_splat).set('zero4');
+      loopOver(b, () => b.store('dst', () => b.get('zero4')), 'i', 'vecBytes');
+      b.get('src').set('p');
+      loopOver(
+        b,
+        () => {
+          loopOver(b, () => b.store('dst', () => b.load('dst').load('p').simd(SIMD.f32x4_add)), 'i', 'vecBytes');
+          b.get('p').get('rowBytes').op(0x6a).set('p'); // p += rowBytes
+        },
+        'r',
+        'rows',
+        1,
+      );
+    },
+  },
+];
+
+/** The module's bytes: imports env.memory; exports adam, adam_masked, ..., sgd_masked, colsum. */
 export function buildUpdateModule(): Uint8Array<ArrayBuffer> {
-  const variants = FUNCTIONS.flatMap((f) => [false, true].map((masked) => ({ f, masked, name: masked ? `${f.name}_masked` : f.name })));
+  const variants = [
+    ...FUNCTIONS.flatMap((f) => [false, true].map((masked) => ({ f, masked, name: masked ? `${f.name}_masked` : f.name }))),
+    ...PLAIN.map((f) => ({ f, masked: false, name: f.name })),
+  ];
   const types = variants.map(({ f }) => [0x60, ...vec(f.params.map(([, t]) => [t])), ...vec([])]);
   const imports = vec([[...str('env'), ...str('memory'), 0x02, 0x00, ...uleb(0)]]);
   const funcs = vec(variants.map((_, i) => uleb(i)));
@@ -267,6 +302,8 @@ export interface SimdUpdates {
     lr: number, b1: number, a1: number, b2: number, a2: number, eps: number): void;
   momentum(w: Ptr, g: Ptr, mask: Ptr, a: Ptr, ow: Ptr, oa: Ptr, bytes: number, lr: number, mu: number): void;
   sgd(w: Ptr, g: Ptr, mask: Ptr, ow: Ptr, bytes: number, lr: number): void;
+  /** dst[c] = Σ_r src[r·cols + c] for the first vecBytes/4 columns; rowBytes = 4·cols. */
+  colsum(src: Ptr, dst: Ptr, rows: number, rowBytes: number, vecBytes: number): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdUpdates>();
@@ -284,7 +321,26 @@ export function simdUpdatesFor(memory: WebAssembly.Memory): SimdUpdates | null {
   type Fn = (...args: number[]) => void;
   const e = new WebAssembly.Instance(compiled, { env: { memory } }).exports as Record<string, Fn>;
   const pick = (name: string, maskArg: number): Fn => (...args: number[]) => (args[maskArg] === 0 ? e[name] : e[`${name}_masked`])(...args);
-  const updates: SimdUpdates = { adam: pick('adam', 2), momentum: pick('momentum', 2), sgd: pick('sgd', 2) };
+  const updates: SimdUpdates = { adam: pick('adam', 2), momentum: pick('momentum', 2), sgd: pick('sgd', 2), colsum: e.colsum };
   instances.set(memory, updates);
   return updates;
+}
+
+/** The parts of the tfjs wasm backend's Emscripten module used to find its memory. */
+export interface WasmModuleView {
+  HEAPU8: Uint8Array;
+  asm?: Record<string, unknown>;
+  wasmMemory?: unknown;
+}
+
+const memoryOfModule = new WeakMap<object, WebAssembly.Memory | null>();
+
+/** The SIMD functions bound to the tfjs wasm module's exported memory, or null if unavailable. */
+export function simdForWasmModule(module: WasmModuleView): SimdUpdates | null {
+  if (!memoryOfModule.has(module)) {
+    const candidates = [module.wasmMemory, module.asm?.memory, ...Object.values(module.asm ?? {})];
+    memoryOfModule.set(module, (candidates.find((m) => m instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined) ?? null);
+  }
+  const memory = memoryOfModule.get(module);
+  return memory ? simdUpdatesFor(memory) : null;
 }
