@@ -67,11 +67,11 @@ describe('Z19 orderings on real MNIST (3 seeds, 800 it/round, 8 rounds)', () => 
     expect(lf.min).toBeGreaterThan(sf.max);
   });
 
-  it('mask-1: reshuffle_sign > reshuffle (mean, margin ≥ 0.5 pp)', () => {
+  it('mask-1: reshuffle_sign > reshuffle (mean, margin ≥ 2 pp)', () => {
     const rs = atLast(mask1, 'reshuffle_sign');
     const r = atLast(mask1, 'reshuffle');
     console.log('reshuffle_sign', rs.mean, 'reshuffle', r.mean);
-    expect(rs.mean - r.mean).toBeGreaterThan(0.005);
+    expect(rs.mean - r.mean).toBeGreaterThan(0.02);
   });
 
   it('reuses the dense trainings across both experiments (3 trained, 15 reused)', () => {
