@@ -41,7 +41,7 @@ describe('migrations', () => {
       const tables = (db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).pluck().all() as string[]).filter(
         (n) => !n.startsWith('sqlite_'),
       );
-      expect(tables).toEqual(['evals', 'rounds', 'runs', 'tensors']);
+      expect(tables).toEqual(['evals', 'experiments', 'rounds', 'runs', 'tensors']);
     } finally {
       store.close();
     }
