@@ -28,7 +28,7 @@ const steps = [
   {
     id: 'e2e',
     cmd: [bin('playwright'), 'test', '--reporter=list,json'],
-    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(results, 'playwright.json') },
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(results, 'playwright.json'), E2E_SKIP_BUILD: '1' },
     counts: () => {
       const j = JSON.parse(readFileSync(path.join(results, 'playwright.json'), 'utf8'));
       const s = j.stats ?? {};

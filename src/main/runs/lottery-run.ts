@@ -9,7 +9,7 @@ import { initNet } from '../science/init';
 import { lotteryStep, oneShotTargets } from '../science/lottery';
 import { percentRemaining } from '../science/prune';
 import { loadDataset } from '../data/load';
-import { stageData, Trainer, earlyStop, type StagedData } from '../engine/trainer';
+import { stageData, Trainer, earlyStop, assertNoLeak, type StagedData } from '../engine/trainer';
 import type { ResumeState, TensorRecord, WorkerMessage } from './messages';
 
 export interface RunContext {
@@ -158,9 +158,7 @@ export async function runLottery(ctx: RunContext): Promise<'completed' | 'cancel
       // No tensor may outlive its round: the count after every round equals the count after the first.
       const n = tf.memory().numTensors;
       if (tensorsAfterFirst === null) tensorsAfterFirst = n;
-      else if (n !== tensorsAfterFirst) {
-        post({ type: 'leak', runId, message: `tensor leak: ${n} live tensors after round ${round}, ${tensorsAfterFirst} after the first` });
-      }
+      else assertNoLeak(tensorsAfterFirst, n, `run ${runId}, round ${round}`);
     }
     return 'completed';
   } finally {

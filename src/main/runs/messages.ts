@@ -44,7 +44,6 @@ export type WorkerMessage =
   | { type: 'progress'; runId: string; round: number; iteration: number; loss: number; at: number }
   | { type: 'eval'; runId: string; round: number; point: EvalPoint }
   | { type: 'round'; runId: string; summary: RoundSummary; tensors: TensorRecord[] }
-  | { type: 'leak'; runId: string; message: string }
   | { type: 'done'; runId: string; status: 'completed' | 'cancelled' }
   | { type: 'error'; runId: string; message: string }
   | { type: 'measured'; requestId: number; result?: import('./measure').SpeedMeasurement; error?: string };

@@ -394,10 +394,6 @@ export class RunsService {
         live?.roundWalls.push(msg.summary.wallMs);
         this.emit('run.round', { runId: id, round: msg.summary });
         break;
-      case 'leak':
-        process.emitWarning(msg.message);
-        this.store.setStatus(id, 'running', { error: msg.message });
-        break;
       case 'done':
         slot.runId = null;
         slot.denseKey = null;

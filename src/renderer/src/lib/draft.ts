@@ -20,7 +20,7 @@ export const WIZARD_STEPS = [
   { id: 'mask1', title: 'Mask-1 action', fields: ['pruning.mask1'] },
   { id: 'mask0', title: 'Mask-0 action', fields: ['pruning.mask0'] },
   { id: 'training', title: 'Training', fields: ['training.'] },
-  { id: 'seed', title: 'Seed & backend', fields: ['seed', 'backend'] },
+  { id: 'seed', title: 'Seed & backend', fields: ['seed', 'seeds', 'backend'] },
   { id: 'review', title: 'Review & start', fields: ['name', 'kind'] },
 ] as const;
 export type StepId = (typeof WIZARD_STEPS)[number]['id'];
@@ -114,6 +114,7 @@ export const FIELD_LABELS: Record<string, string> = {
   name: 'Name',
   net: 'Network',
   seed: 'Seed',
+  seeds: 'Repetitions (seeds)',
   backend: 'Backend',
   'dataset.id': 'Dataset',
   'dataset.path': 'CIFAR-10 folder',

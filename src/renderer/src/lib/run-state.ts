@@ -79,3 +79,15 @@ export function newestFirst(a: RunSummary, b: RunSummary): number {
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
   return a.id < b.id ? -1 : 1;
 }
+
+/** An experiment's state in one word, from its run counts (failed, cancelled and interrupted count as stopped). */
+export function experimentState(s: { runs: number; completed: number; running: number; queued: number; failed: number }): {
+  key: 'running' | 'queued' | 'completed' | 'incomplete';
+  label: string;
+  type: 'info' | 'default' | 'success' | 'warning';
+} {
+  if (s.running > 0) return { key: 'running', label: 'Running', type: 'info' };
+  if (s.queued > 0) return { key: 'queued', label: 'Queued', type: 'default' };
+  if (s.runs > 0 && s.completed === s.runs) return { key: 'completed', label: 'Completed', type: 'success' };
+  return { key: 'incomplete', label: 'Incomplete', type: 'warning' };
+}
