@@ -105,10 +105,9 @@ export function experimentDetail(store: Store, id: string, alphaOverride?: numbe
   if (out.length > 1) {
     const rounds = new Set(out.flatMap((v) => v.accuracy.map((p) => p.round)));
     for (const metric of ['accuracy', 'finalAccuracy'] as const) {
-      const src = metric === 'accuracy' ? variants : variants;
       for (const round of [...rounds].sort((a, b) => a - b)) {
         const samples: Record<string, number[]> = {};
-        for (const v of src.values()) {
+        for (const v of variants.values()) {
           const vals = (metric === 'accuracy' ? v._acc : v._fin).get(round)?.values;
           if (vals && vals.length) samples[v.key] = vals;
         }
@@ -119,14 +118,17 @@ export function experimentDetail(store: Store, id: string, alphaOverride?: numbe
     }
   }
 
-  const dense = ids.map((rid) => roundsOf.get(rid)?.find((r) => r.round === 0)).filter((r): r is RoundSummary => !!r);
-  // Runs sharing a dense training report the same round 0: count each training once.
-  const uniqueDense = new Map(dense.map((r) => [`${r.earlyStopTestAccuracy}/${r.finalTestAccuracy}/${r.earlyStopIteration}`, r]));
-  const unpruned = uniqueDense.size
+  // Runs sharing a dense training report the same round 0: count each training once (keyed by who trained it).
+  const dense = new Map<string, RoundSummary>();
+  ids.forEach((rid, i) => {
+    const r0 = roundsOf.get(rid)?.find((r) => r.round === 0);
+    if (r0) dense.set(runSummaries[i]?.reusedTraining ?? rid, r0);
+  });
+  const unpruned = dense.size
     ? {
-        accuracy: mean([...uniqueDense.values()].map((r) => r.earlyStopTestAccuracy)),
-        finalAccuracy: mean([...uniqueDense.values()].map((r) => r.finalTestAccuracy)),
-        n: uniqueDense.size,
+        accuracy: mean([...dense.values()].map((r) => r.earlyStopTestAccuracy)),
+        finalAccuracy: mean([...dense.values()].map((r) => r.finalTestAccuracy)),
+        n: dense.size,
       }
     : null;
 

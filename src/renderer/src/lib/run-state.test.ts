@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalPoint, RoundSummary, RunDetail, RunSummary } from '../../../common/contract';
 import { defaultSpec } from '../../../common/spec';
-import { pushLoss, runFraction, upsertEval, upsertRound } from './run-state';
+import { experimentState, pushLoss, runFraction, upsertEval, upsertRound } from './run-state';
 
 function summary(extra: Partial<RunSummary> = {}): RunSummary {
   return {
@@ -91,5 +91,23 @@ describe('run state updates', () => {
     expect(runFraction(summary(), p)).toBeCloseTo(2.5 / 4);
     expect(runFraction(summary({ status: 'cancelled', roundsDone: 1 }))).toBe(0.25);
     expect(runFraction(summary({ status: 'completed' }))).toBe(1);
+  });
+});
+
+describe('experiment state', () => {
+  it('is running or queued while any run is, completed when all are, else incomplete', () => {
+    const s = (o: Partial<{ runs: number; completed: number; running: number; queued: number; failed: number }>) => ({
+      runs: 4,
+      completed: 0,
+      running: 0,
+      queued: 0,
+      failed: 0,
+      ...o,
+    });
+    expect(experimentState(s({ running: 1, queued: 3 })).key).toBe('running');
+    expect(experimentState(s({ queued: 4 })).key).toBe('queued');
+    expect(experimentState(s({ completed: 4 })).key).toBe('completed');
+    expect(experimentState(s({ completed: 3, failed: 1 })).key).toBe('incomplete');
+    expect(experimentState(s({ runs: 0 })).key).toBe('incomplete');
   });
 });
