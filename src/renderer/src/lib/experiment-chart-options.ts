@@ -81,7 +81,7 @@ export function bandRenderer(segments: [number, number, number][][], fill: strin
         const [x, lo, hi] = seg[0];
         const a = api.coord([x, hi]);
         const b = api.coord([x, lo]);
-        return { type: 'rect' as const, shape: { x: a[0] - 3, y: a[1], width: 6, height: Math.max(1, b[1] - a[1]) }, style: { fill } };
+        return { type: 'rect' as const, shape: { x: a[0] - 3, y: Math.min(a[1], b[1]), width: 6, height: Math.max(1, Math.abs(b[1] - a[1])) }, style: { fill } };
       }
       const upper = seg.map(([x, , hi]) => api.coord([x, hi]));
       const lower = seg.map(([x, lo]) => api.coord([x, lo])).reverse();

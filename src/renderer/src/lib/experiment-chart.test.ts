@@ -259,19 +259,20 @@ describe('experiment chart options', () => {
       ],
       'rgba(0,0,0,0.2)',
     );
-    const api = { coord: ([x, y]: number[]) => [x, y * 100] } as unknown as CustomSeriesRenderItemAPI;
+    // Like a real grid: y grows downwards on screen.
+    const api = { coord: ([x, y]: number[]) => [x, Math.round(100 - y * 100)] } as unknown as CustomSeriesRenderItemAPI;
     const out = render({ dataIndex: 0 } as CustomSeriesRenderItemParams, api) as {
       children: { type: string; shape: { points?: number[][]; x?: number; y?: number; width?: number; height?: number } }[];
     };
     expect(out.children[0].type).toBe('polygon');
     expect(out.children[0].shape.points).toEqual([
-      [100, 95],
-      [50, 90],
-      [50, 80],
-      [100, 90],
+      [100, 5],
+      [50, 10],
+      [50, 20],
+      [100, 10],
     ]);
     // A lone point gets a short bar from its upper to its lower bound.
-    expect(out.children[1]).toMatchObject({ type: 'rect', shape: { x: 7, y: 70, width: 6, height: 20 } });
+    expect(out.children[1]).toMatchObject({ type: 'rect', shape: { x: 7, y: 30, width: 6, height: 20 } });
     expect(render({ dataIndex: 1 } as CustomSeriesRenderItemParams, api)).toBeNull();
   });
 

@@ -52,7 +52,7 @@ describe('experiment draft', () => {
       kind: 'experiment',
       net: 'fc',
       name: 'grid',
-      training: { iterations: 200, evalEvery: 100 },
+      training: { iterations: 200 }, // evalEvery 100 is FC's paper default: not sent
       dataset: { trainLimit: 2000 },
       pruning: { criterion: ['large_final', 'random'] },
       seeds: 2,
@@ -64,17 +64,27 @@ describe('experiment draft', () => {
     expect(v.expanded.runs.map((r) => `${r.spec.pruning.criterion}/${r.seed}`)).toEqual(['large_final/0', 'large_final/1', 'random/0', 'random/1']);
     expect(v.expanded.runs.every((r) => r.spec.training.iterations === 200 && r.spec.dataset.trainLimit === 2000)).toBe(true);
     // A first seed other than 0 becomes an explicit list; the run input's seed never leaks into the experiment.
-    const from7 = buildExperimentInput({ ...run, seed: 7 }, {}, 3, 0.01);
+    const from7 = buildExperimentInput({ ...run, seed: 7 }, {}, 3, { alpha: 0.01 });
     expect(from7).toMatchObject({ seeds: [7, 8, 9], alpha: 0.01 });
     expect(from7).not.toHaveProperty('seed');
     expect(expandExperiment(from7).seeds).toEqual([7, 8, 9]);
   });
 
   it('reports grid problems at the wizard field they belong to', () => {
-    // conv2 needs CIFAR-10: comparing it with fc on MNIST is caught for the dataset.
-    const bad = validateExperimentLocal(buildExperimentInput(buildInput('fc', fc, {}), { net: ['fc', 'conv2'] }, 2));
+    // conv2 needs CIFAR-10: comparing it with fc on the wizard's MNIST is caught for the dataset
+    // (without the pinned dataset each net would silently train on its own default dataset).
+    const grid = buildExperimentInput(buildInput('fc', fc, {}), { net: ['fc', 'conv2'] }, 2, { datasetId: 'mnist' });
+    expect(grid.dataset).toEqual({ id: 'mnist' });
+    const bad = validateExperimentLocal(grid);
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.issues.map((i) => i.path)).toContain('dataset.id');
+    // conv2 with conv4 on CIFAR-10 is fine, and pinning the default dataset keeps the run ids.
+    const conv = defaultSpec('conv2');
+    const ok = validateExperimentLocal(buildExperimentInput(buildInput('conv2', conv, {}), { net: ['conv2', 'conv4'] }, 1, { datasetId: 'cifar10' }));
+    expect(ok.ok && ok.expanded.runs.map((r) => canonicalSpecString(r.spec))).toEqual([
+      canonicalSpecString(defaultSpec('conv2')),
+      canonicalSpecString(defaultSpec('conv4')),
+    ]);
     expect(fieldPathOf('pruning.criterion.1')).toBe('pruning.criterion');
     expect(fieldPathOf('seeds.3')).toBe('seeds');
     expect(seedsIssues(null, 0)).toEqual([]);
@@ -91,7 +101,7 @@ describe('experiment draft', () => {
       const d = draftFromSpec(p.spec);
       expect(varyingAxes(d.axes)).toHaveLength(1);
       const run = buildInput(d.net, defaultSpec(d.net), d.overrides);
-      const rebuilt = buildExperimentInput(run, d.axes, seedCount(d.axes, d.seeds), d.alpha);
+      const rebuilt = buildExperimentInput(run, d.axes, seedCount(d.axes, d.seeds), { alpha: d.alpha, datasetId: d.net === 'fc' ? 'mnist' : 'cifar10' });
       const a = expandExperiment(p.spec).runs.map((r) => canonicalSpecString(r.spec));
       const b = expandExperiment(rebuilt).runs.map((r) => canonicalSpecString(r.spec));
       expect(b).toEqual(a);

@@ -91,20 +91,24 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
  * The experiment spec input: the run input the single-run wizard builds (only values that differ from
  * the first net's defaults, so untouched fields follow each net's own paper defaults), with `seed`
  * replaced by the seeds (a count when they start at 0, else the explicit list) and each varying axis by
- * its list of values.
+ * its list of values. When nets vary, the dataset is written out (`datasetId`), so every net trains on
+ * the one dataset the wizard shows instead of each net's default one (run ids do not change: a value
+ * equal to a net's default is not part of its identity).
  */
 export function buildExperimentInput(
   runInput: Record<string, unknown>,
   axes: AxisLists,
   seeds: number,
-  alpha: number | null = null,
+  opts: { alpha?: number | null; datasetId?: string | null } = {},
 ): Record<string, unknown> {
   const { kind: _kind, seed, ...rest } = runInput;
   const copy = JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
   const first = typeof seed === 'number' ? seed : 0;
   const out: Record<string, unknown> = { kind: 'experiment', ...copy, seeds: first === 0 ? seeds : seedRange(first, seeds) };
-  for (const a of varyingAxes(axes)) setPath(out, AXIS_PATHS[a], [...axes[a]!]);
-  if (alpha !== null) out.alpha = alpha;
+  const vary = varyingAxes(axes);
+  for (const a of vary) setPath(out, AXIS_PATHS[a], [...axes[a]!]);
+  if (vary.includes('net') && opts.datasetId) setPath(out, 'dataset.id', opts.datasetId);
+  if (opts.alpha !== null && opts.alpha !== undefined) out.alpha = opts.alpha;
   return out;
 }
 

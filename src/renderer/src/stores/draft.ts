@@ -127,7 +127,9 @@ export const useDraftStore = defineStore('draft', () => {
   const seedsEffective = computed(() => seedCount(axes.value, seeds.value));
   const experiment = computed(() => isExperimentDraft(axes.value, seeds.value));
   const varying = computed(() => varyingAxes(axes.value));
-  const experimentInput = computed(() => buildExperimentInput(runInput.value, axes.value, seedsEffective.value, alpha.value));
+  const experimentInput = computed(() =>
+    buildExperimentInput(runInput.value, axes.value, seedsEffective.value, { alpha: alpha.value, datasetId: value('dataset.id') as string }),
+  );
   /** What Start sends: the run spec, or the experiment spec. */
   const input = computed<Record<string, unknown>>(() => (experiment.value ? experimentInput.value : runInput.value));
   const inputKey = computed(() => JSON.stringify(input.value));
