@@ -1,5 +1,5 @@
 // Wizard presets and shipped examples share these definitions.
-import type { RunSpecInput } from './spec';
+import { CRITERION_IDS, MASK0_IDS, MASK1_IDS, type RunSpecInput } from './spec';
 import type { ExperimentSpecInput } from './experiment';
 
 export interface Preset {
@@ -10,19 +10,10 @@ export interface Preset {
   spec: RunSpecInput | ExperimentSpecInput;
 }
 
-const CRITERIA_FIG1 = [
-  'large_final',
-  'small_final',
-  'large_init',
-  'small_init',
-  'large_init_large_final',
-  'small_init_small_final',
-  'magnitude_increase',
-  'movement',
-  'random',
-] as const;
-const MASK1_FIG2 = ['rewind', 'reinit', 'reshuffle', 'constant', 'reinit_sign', 'reshuffle_sign', 'constant_sign'] as const;
-const MASK0_FIG3 = ['zero', 'init', 'zero_if_decreased', 'zero_if_decreased_all'] as const;
+/** Z19 Figure 1 compares every criterion except the sign-based ones (those are for supermasks, Figure 4). */
+const CRITERIA_FIG1 = CRITERION_IDS.filter((c) => c !== 'large_final_same_sign' && c !== 'large_final_diff_sign');
+const MASK1_FIG2 = MASK1_IDS;
+const MASK0_FIG3 = MASK0_IDS;
 
 /** Z19 figure reproductions, FC/MNIST, quick budget (3 seeds, 1000 it/round, 8 rounds to 21.1%). */
 function z19Quick(fig: string, title: string, pruning: ExperimentSpecInput['pruning']): Preset {
