@@ -53,6 +53,15 @@ def loaded_blas():
         return []
 
 
+def make_adam(torch, params, lr):
+    """torch.optim.Adam in its fastest stock form: the multi-tensor ("foreach") update where this torch
+    has it (≈20% faster FC steps on one thread than the default per-tensor loop)."""
+    try:
+        return torch.optim.Adam(params, lr=lr, foreach=True)
+    except TypeError:
+        return torch.optim.Adam(params, lr=lr)
+
+
 def masked_keep(torch, weight, keep, generator):
     """0/1 mask keeping about `keep` of the entries (seeded)."""
     return (torch.rand(weight.shape, generator=generator) < keep).to(weight.dtype)
@@ -71,7 +80,7 @@ def bench_fc(torch, iterations, repeats, masked=True):
                 m = masked_keep(torch, w, keep, gen)
                 w.mul_(m)
                 masks.append(m)
-    opt = torch.optim.Adam(model.parameters(), lr=1.2e-3)
+    opt = make_adam(torch, model.parameters(), 1.2e-3)
     loss_fn = nn.CrossEntropyLoss()
     n = 10_000
     images = torch.rand((n, 784), generator=gen)
@@ -115,7 +124,7 @@ def bench_conv2(torch, steps, repeats):
         nn.Linear(256, 256), nn.ReLU(),
         nn.Linear(256, 10),
     )
-    opt = torch.optim.Adam(model.parameters(), lr=2e-4)
+    opt = make_adam(torch, model.parameters(), 2e-4)
     loss_fn = nn.CrossEntropyLoss()
     x = torch.rand((60, 3, 32, 32), generator=gen)
     y = torch.arange(60) % 10

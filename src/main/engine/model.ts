@@ -9,6 +9,7 @@
 // FC steps on wasm); masks for the optimizer come from `maskTensor`, which applies the same layout.
 import * as tf from '@tensorflow/tfjs-core';
 import { kernelSize, type LayerDef, type NetDef } from '../../common/nets';
+import { transpose2d } from './kernels';
 import { conv3x3Relu, dense, denseTransposed, flatten, maxPool2x2, type ConvGradMode } from './ops';
 
 export interface NetWeights {
@@ -158,6 +159,49 @@ export class NetModel {
       h = this.transposed[i] ? denseTransposed(h as tf.Tensor2D, w, b, opts) : dense(h as tf.Tensor2D, w, b, opts);
     }
     return h as tf.Tensor2D;
+  }
+
+  /**
+   * The kernels in the layout inference wants: tfjs layout for every layer (the transposed first dense
+   * kernel transposed back). Tensors the caller must dispose are listed in `owned`. Take them once per
+   * evaluation: XNNPACK packs a right-hand matMul operand once per tensor, so every batch of the
+   * evaluation reuses the packed kernel.
+   */
+  inferenceKernels(): { kernels: tf.Tensor[]; owned: tf.Tensor[] } {
+    const owned: tf.Tensor[] = [];
+    const kernels = this.kernels.map((k, i) => {
+      if (!this.transposed[i]) return k;
+      const t = transpose2d(k as tf.Tensor2D);
+      owned.push(t);
+      return t;
+    });
+    return { kernels, owned };
+  }
+
+  /**
+   * Logits for evaluation (no gradient): the same function as `logits`, with every dense layer one fused
+   * matMul + bias + ReLU of the batch (left) and the tfjs-layout kernel (right, packed once per
+   * evaluation), and conv layers one fused convolution each. `kernels` from inferenceKernels().
+   */
+  inferenceLogits(x: tf.Tensor2D, kernels: tf.Tensor[]): tf.Tensor2D {
+    const { layers, inputShape } = this.net;
+    const n = x.shape[0];
+    return tf.tidy(() => {
+      let h: tf.Tensor = x;
+      if (this.firstDense > 0) {
+        h = tf.reshape(x, [n, ...inputShape]);
+        for (let i = 0; i < this.firstDense; i++) {
+          h = tf.fused.conv2d({ x: h as tf.Tensor4D, filter: kernels[i] as tf.Tensor4D, bias: this.biases[i], strides: 1, pad: 'same', activation: 'relu' });
+          if (layers[i].poolAfter) h = tf.maxPool(h as tf.Tensor4D, 2, 2, 'valid');
+        }
+        h = tf.reshape(h, [n, -1]);
+      }
+      for (let i = this.firstDense; i < layers.length; i++) {
+        const relu = i < layers.length - 1;
+        h = tf.fused.matMul({ a: h as tf.Tensor2D, b: kernels[i] as tf.Tensor2D, bias: this.biases[i], activation: relu ? 'relu' : 'linear' });
+      }
+      return h as tf.Tensor2D;
+    });
   }
 
   dispose(): void {

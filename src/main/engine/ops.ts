@@ -13,7 +13,7 @@
 // Conventions: NHWC images, kernels in tfjs layout (dense [in, out], conv [3, 3, in, out]); `inputGrad`
 // false means the op's input is data (no gradient is computed for it).
 import * as tf from '@tensorflow/tfjs-core';
-import { columnSums, MAX_POOL_GRAD_2X2, swapOuterInner } from './kernels';
+import { columnSums, im2colRowsT, hasIm2col, MAX_POOL_GRAD_2X2, reluGrad, sliceRows, swapOuterInner, transpose2d, transposeBiasAct } from './kernels';
 
 type Save = (tensors: tf.Tensor[]) => void;
 type Backward = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
@@ -35,9 +35,17 @@ function runKernel<T extends tf.Tensor>(name: string, inputs: tf.NamedTensorMap,
 }
 
 /** ReLU's derivative applied to dy, given the ReLU output y: dy where y > 0, else 0. */
-function reluBackward(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
-  return tf.mul(dy, tf.step(y));
+function reluBackward<T extends tf.Tensor>(dy: T, y: tf.Tensor): T {
+  return reluGrad(dy, y);
 }
+
+/**
+ * Kernels with more entries than this take the "left operand" route for dx in the transposed dense
+ * layer: XNNPACK packs the right-hand matMul operand on every call (it is a new tensor each step), which
+ * for Conv2's 16384x256 dense kernel costs more than the multiply; transposing it with the SIMD
+ * kernel and multiplying from the left is cheaper. Small kernels pack faster than they transpose.
+ */
+export const LEFT_OPERAND_DX_MIN = 1 << 20;
 
 /** x·W + b with optional ReLU, as one fused kernel (rank-3 views, as the kernels expect). */
 function fusedMatMul(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, relu: boolean): tf.Tensor2D {
@@ -69,10 +77,10 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, opts: Dens
     return {
       value: y,
       gradFunc: (dy, [xs, ys]) => {
-        const dz = opts.relu ? reluBackward(dy, ys) : dy;
-        const dw = tf.matMul(tf.transpose(xs), dz);
-        const db = columnSums(dz as tf.Tensor2D);
-        return opts.inputGrad ? [tf.matMul(dz, tf.transpose(w)), dw, db] : [dw, db];
+        const dz = (opts.relu ? reluBackward(dy, ys) : dy) as tf.Tensor2D;
+        const dw = tf.matMul(transpose2d(xs as tf.Tensor2D), dz);
+        const db = columnSums(dz);
+        return opts.inputGrad ? [tf.matMul(dz, transpose2d(w)), dw, db] : [dw, db];
       },
     };
   });
@@ -82,22 +90,25 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, opts: Dens
  * Dense layer with the kernel stored transposed, wt = Wᵀ [out, in]. XNNPACK packs the right-hand matMul
  * operand afresh whenever it is a new tensor, which a kernel updated every step always is: for LeNet's
  * 784x300 kernel that packing costs as much as the multiply itself. Here the kernel is the left operand
- * (never packed) and the batch the right: yᵀ = wt·xᵀ. Backward: dwt = dzᵀ·x; db = Σ_batch dz; and, when
- * the input needs a gradient, dx = dz·wt (no transpose of the large kernel, unlike dense()).
+ * (never packed) and the batch the right: zᵀ = wt·xᵀ, then y = act(z + b) in the same pass that
+ * transposes zᵀ back (transposeBiasAct). Backward: dwt = dzᵀ·x; db = Σ_batch dz; and, when the input
+ * needs a gradient, dx = dz·wt (small kernels) or dx = (W·dzᵀ)ᵀ with W = wtᵀ (large ones, see
+ * LEFT_OPERAND_DX_MIN).
  */
 export function denseTransposed(x: tf.Tensor2D, wt: tf.Tensor2D, b: tf.Tensor1D, opts: DenseOptions): tf.Tensor2D {
   const inputs = opts.inputGrad ? [x, wt, b] : [wt, b];
   return withGradient<tf.Tensor2D>(inputs, (save) => {
-    const z = tf.add(tf.transpose(tf.matMul(wt, tf.transpose(x))), b);
-    const y = opts.relu ? tf.relu(z) : z;
+    const y = transposeBiasAct(tf.matMul(wt, transpose2d(x)), b, opts.relu);
     save(opts.relu ? [x, y] : [x]);
     return {
-      value: y as tf.Tensor2D,
+      value: y,
       gradFunc: (dy, [xs, ys]) => {
-        const dz = opts.relu ? reluBackward(dy, ys) : dy;
-        const dwt = tf.matMul(tf.transpose(dz), xs);
-        const db = columnSums(dz as tf.Tensor2D);
-        return opts.inputGrad ? [tf.matMul(dz, wt), dwt, db] : [dwt, db];
+        const dz = (opts.relu ? reluBackward(dy, ys) : dy) as tf.Tensor2D;
+        const dwt = tf.matMul(transpose2d(dz), xs as tf.Tensor2D);
+        const db = columnSums(dz);
+        if (!opts.inputGrad) return [dwt, db];
+        const dx = wt.size >= LEFT_OPERAND_DX_MIN ? transpose2d(tf.matMul(transpose2d(wt), transpose2d(dz))) : tf.matMul(dz, wt);
+        return [dx, dwt, db];
       },
     };
   });
@@ -105,10 +116,10 @@ export function denseTransposed(x: tf.Tensor2D, wt: tf.Tensor2D, b: tf.Tensor1D,
 
 /**
  * How the conv backward pass is computed:
- *  - 'conv': only forward convolutions (works on every backend; wasm lacks the backprop kernels):
- *    input gradient = conv2d(dz, W flipped in space with in/out channels swapped, 'same');
- *    filter gradient = conv2d(transpose(pad(x), [3,1,2,0]), transpose(dz, [1,2,0,3]), 'valid'), i.e.
- *    the input channels act as the batch and the batch as channels, transposed back to [3,3,in,out].
+ *  - 'conv': only forward convolutions and matMuls (works on every backend; wasm lacks the backprop
+ *    kernels): input gradient = conv2d(dz, W flipped in space with in/out channels swapped, 'same');
+ *    filter gradient = im2colᵀ · dz as chunked matMuls (convFilterGrad; on backends without the
+ *    im2colᵀ kernel, the equivalent convolution of convFilterGradByConv).
  *  - 'native': the backend's Conv2DBackpropInput / Conv2DBackpropFilter kernels (cuDNN on the GPU).
  */
 export type ConvGradMode = 'conv' | 'native';
@@ -126,8 +137,49 @@ export function flippedFilter(w: tf.Tensor4D): tf.Tensor4D {
   return tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]);
 }
 
-/** dW of a 3x3 'same' stride-1 convolution from x [n,h,w,cin] and dz [n,h,w,cout], using forward convs only. */
+/** Floats one im2colᵀ chunk of the filter gradient may hold (≈16 MB). */
+const IM2COL_CHUNK_FLOATS = 4 << 20;
+
+/**
+ * dW of a 3x3 'same' stride-1 convolution from x [n,h,w,cin] and dz [n,h,w,cout], using plain matMuls:
+ * dW[(kh,kw,ci), co] = Σ_p X_k[ci, p] · DZ[p, co] over the positions p = (y, x, image), where
+ * DZ = dz ordered (y, x, image) and X_k the input shifted by the tap (kh, kw). The rows X_k for all nine
+ * taps (im2colᵀ) are built a few image rows at a time from the zero-padded input with its batch and
+ * channel axes swapped ([cin, h+2, w+2, n], so that a row segment of every tap is one contiguous copy),
+ * and each chunk is one matMul with the matching rows of DZ; the row order (kh, kw, ci) is already the
+ * [3, 3, cin, cout] layout. About twice as fast on wasm as the convolution form below, which XNNPACK
+ * runs with 32x32 taps of only n channels each.
+ * Backends without the im2colᵀ kernel use convFilterGradByConv.
+ */
 export function convFilterGrad(x: tf.Tensor4D, dz: tf.Tensor4D): tf.Tensor4D {
+  if (!hasIm2col()) return convFilterGradByConv(x, dz);
+  const [n, h, w, cin] = x.shape;
+  const cout = dz.shape[3];
+  return tf.tidy(() => {
+    const xT = swapOuterInner(x, 1); // [cin, h+2, w+2, n]
+    const dzRows = tf.reshape(tf.transpose(dz, [1, 2, 0, 3]), [h * w * n, cout]) as tf.Tensor2D; // rows (y, x, image)
+    const rowsPerChunk = Math.max(1, Math.min(h, Math.floor(IM2COL_CHUNK_FLOATS / (9 * cin * w * n))));
+    let acc: tf.Tensor2D | null = null;
+    for (let y0 = 0; y0 < h; y0 += rowsPerChunk) {
+      const k = Math.min(rowsPerChunk, h - y0);
+      const a = im2colRowsT(xT, y0, k); // [9·cin, k·w·n]
+      const b = sliceRows(dzRows, y0 * w * n, k * w * n); // [k·w·n, cout]
+      const part = tf.matMul(a, b);
+      tf.dispose([a, b]); // free each chunk at once (≈16 MB), not at the end of the tidy
+      const next = (acc ? tf.add(acc, part) : part) as tf.Tensor2D;
+      if (acc) tf.dispose([acc, part]);
+      acc = next;
+    }
+    return tf.reshape(acc!, [3, 3, cin, cout]) as tf.Tensor4D;
+  });
+}
+
+/**
+ * The filter gradient as one forward convolution: the input channels act as the batch and the batch as
+ * channels, i.e. conv2d(transpose(pad(x), [3,1,2,0]), transpose(dz, [1,2,0,3]), 'valid') → [cin,3,3,cout],
+ * transposed to [3,3,cin,cout]. Works with stock ops on every backend.
+ */
+export function convFilterGradByConv(x: tf.Tensor4D, dz: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
     const xT = swapOuterInner(x); // [cin, h, w, n]: channels as the batch, the batch as channels
     const dzT = tf.transpose(dz, [1, 2, 0, 3]) as tf.Tensor4D; // [h, w, n, cout] as an h x w filter
@@ -152,7 +204,7 @@ export function conv3x3Relu(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, opts
     return {
       value: y,
       gradFunc: (dy, [xs, ys]) => {
-        const dz = reluBackward(dy, ys) as tf.Tensor4D;
+        const dz = reluBackward(dy as tf.Tensor4D, ys);
         const db = channelSums(dz);
         let dw: tf.Tensor;
         let dx: tf.Tensor | null = null;

@@ -1,5 +1,6 @@
 // WebAssembly SIMD loops that run directly on the tfjs wasm backend's memory: the optimizer updates,
-// and column sums (bias gradients).
+// column sums (bias gradients), 4x4-block transposes (optionally adding a bias and applying ReLU on the
+// way out) and the ReLU gradient.
 //
 // Why: on wasm, Adam as tfjs ops is 12 kernels per tensor, each allocating a new output (~30 passes over
 // LeNet-300-100's 266K floats per step, a quarter of the step), and a JavaScript loop is no faster here
@@ -13,6 +14,11 @@
 // bit-identical with v128.bitselect.
 // Column sums: tfjs has no fast reduction over the leading axis on wasm (Sum transposes first; a matMul
 // with a row of ones re-packs the whole matrix), so `colsum` adds rows with f32x4 adds, in row order.
+// Transposes: the stock wasm Transpose walks the output element by element (≈14 ms for a 16384x60
+// matrix); `transpose` moves 4x4 blocks with two rounds of lane shuffles. The `_bias`/`_bias_relu`
+// variants fuse a dense layer's epilogue (y = act(zᵀ + b)) into that pass.
+// ReLU gradient: dz = dy where y > 0, else +0 (one pass instead of tfjs's Step and Multiply).
+// Max-pool gradient: 2x2 windows over NHWC, four channels at a time (see `maxpoolgrad`).
 
 // ---- a minimal WebAssembly binary encoder ----
 
@@ -60,13 +66,18 @@ const SIMD = {
   load: 0x00,
   store: 0x0b,
   f32x4_splat: 0x13,
+  shuffle: 0x0d,
   f32x4_ne: 0x42,
+  f32x4_gt: 0x44,
+  v128_and: 0x4e,
+  v128_andnot: 0x4f,
   bitselect: 0x52,
   f32x4_sqrt: 0xe3,
   f32x4_add: 0xe4,
   f32x4_sub: 0xe5,
   f32x4_mul: 0xe6,
   f32x4_div: 0xe7,
+  f32x4_max: 0xe9,
 } as const;
 
 /** Emits one function body; locals are referred to by name. */
@@ -119,6 +130,21 @@ class Body {
   simd(opcode: number): this {
     this.code.push(0xfd, ...uleb(opcode));
     return this;
+  }
+
+  /**
+   * i8x16.shuffle of the two v128 values on the stack, by float lane: 0–3 pick from the first, 4–7 from
+   * the second.
+   */
+  shuffleF32(lanes: [number, number, number, number]): this {
+    this.code.push(0xfd, SIMD.shuffle);
+    for (const l of lanes) this.code.push(4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3);
+    return this;
+  }
+
+  /** v128.load from the address on the stack plus a constant byte offset. */
+  loadAt(offset = 0): this {
+    return this.simd(SIMD.load).op(2, ...uleb(offset));
   }
 
   /** Push the address base + i. */
@@ -267,9 +293,156 @@ const PLAIN: FnDef[] = [
       );
     },
   },
+  ...(['transpose', 'transpose_bias', 'transpose_bias_relu'] as const).map((name): FnDef => ({
+    // dst[c·drq + r] = src[r·srb/4 + c] (+ bias[r]) (then max(·, 0)) for r < rows, c < colBytes/4, in
+    // 4x4 blocks; rows and colBytes/4 multiples of 4. srb: source row stride in bytes; drq: destination
+    // row stride in floats.
+    name,
+    params: POINTER(['src', 'dst', 'rows', 'colBytes', 'srb', 'drq', 'bias']),
+    build(b) {
+      const withBias = name !== 'transpose';
+      const relu = name === 'transpose_bias_relu';
+      b.local('r', I32).local('c', I32).local('s', I32).local('d', I32).local('drb', I32);
+      for (const n of ['R0', 'R1', 'R2', 'R3', 'T0', 'T1', 'T2', 'T3', 'B', 'zero4']) b.local(n, V128);
+      b.op(0x43, 0, 0, 0, 0).simd(SIMD.f32x4_splat).set('zero4');
+      b.get('drq').i32Const(4).op(0x6c).set('drb'); // destination row stride in bytes
+      loopOver(
+        b,
+        () => {
+          if (withBias) b.get('bias').get('r').i32Const(4).op(0x6c).op(0x6a).loadAt().set('B');
+          loopOver(
+            b,
+            () => {
+              // s = src + r·srb + c; four source rows
+              b.get('src').get('r').get('srb').op(0x6c).op(0x6a).get('c').op(0x6a).set('s');
+              b.get('s').loadAt().set('R0');
+              b.get('s').get('srb').op(0x6a).tee('s').loadAt().set('R1');
+              b.get('s').get('srb').op(0x6a).tee('s').loadAt().set('R2');
+              b.get('s').get('srb').op(0x6a).loadAt().set('R3');
+              b.get('R0').get('R1').shuffleF32([0, 4, 1, 5]).set('T0'); // r0c0 r1c0 r0c1 r1c1
+              b.get('R0').get('R1').shuffleF32([2, 6, 3, 7]).set('T1'); // r0c2 r1c2 r0c3 r1c3
+              b.get('R2').get('R3').shuffleF32([0, 4, 1, 5]).set('T2');
+              b.get('R2').get('R3').shuffleF32([2, 6, 3, 7]).set('T3');
+              // d = dst + (c/4)·drb + r·4; four destination rows (source columns c..c+3)
+              b.get('dst').get('c').get('drq').op(0x6c).op(0x6a).get('r').i32Const(4).op(0x6c).op(0x6a).set('d');
+              const out: [string, string, [number, number, number, number]][] = [
+                ['T0', 'T2', [0, 1, 4, 5]],
+                ['T0', 'T2', [2, 3, 6, 7]],
+                ['T1', 'T3', [0, 1, 4, 5]],
+                ['T1', 'T3', [2, 3, 6, 7]],
+              ];
+              out.forEach(([p, q, lanes], k) => {
+                if (k === 0) b.get('d');
+                else b.get('d').get('drb').op(0x6a).tee('d');
+                b.get(p).get(q).shuffleF32(lanes);
+                if (withBias) b.get('B').simd(SIMD.f32x4_add);
+                if (relu) b.get('zero4').simd(SIMD.f32x4_max);
+                b.simd(SIMD.store).op(2, 0);
+              });
+            },
+            'c',
+            'colBytes',
+            16,
+          );
+        },
+        'r',
+        'rows',
+        4,
+      );
+    },
+  })),
+  {
+    // Backward of a 2x2/stride-2 max-pool over NHWC x [n, h, w, c] (c a multiple of 4): each dy goes to
+    // the FIRST maximum of its window in row-major order (strict >, as tfjs's MaxPoolGrad), the other
+    // three positions get +0. Windows tile the input, so every output element is written.
+    // pairRows = n·h/2; ow = w/2; cBytes = 4c; rowBytes = 4wc.
+    name: 'maxpoolgrad',
+    params: POINTER(['x', 'dy', 'out', 'pairRows', 'ow', 'cBytes', 'rowBytes']),
+    build(b) {
+      b.local('r', I32).local('j', I32).local('i', I32).local('px', I32).local('po', I32).local('pd', I32);
+      for (const n of ['X00', 'X01', 'X10', 'X11', 'M', 'C00', 'C01', 'C10', 'C11', 'D', 'ninf4']) b.local(n, V128);
+      b.op(0x43, 0x00, 0x00, 0x80, 0xff).simd(SIMD.f32x4_splat).set('ninf4'); // f32.const -inf
+      b.get('x').set('px').get('out').set('po').get('dy').set('pd');
+      const at = (ptr: string, extra: string[]) => {
+        b.get(ptr);
+        for (const e of extra) b.get(e).op(0x6a);
+        return b.loadAt();
+      };
+      const firstMax = (name: string, prev: string) => {
+        // C = X > M; M = C ? X : M
+        b.get(name).get(prev).simd(SIMD.f32x4_gt).set(`C${name.slice(1)}`);
+        b.get(name).get(prev).get(`C${name.slice(1)}`).simd(SIMD.bitselect).set('M');
+      };
+      const storeAt = (extra: string[], mask: () => void) => {
+        b.get('po');
+        for (const e of extra) b.get(e).op(0x6a);
+        b.get('D');
+        mask();
+        b.simd(SIMD.v128_and).simd(SIMD.store).op(2, 0);
+      };
+      loopOver(
+        b,
+        () => {
+          loopOver(
+            b,
+            () => {
+              loopOver(
+                b,
+                () => {
+                  at('px', []).set('X00');
+                  at('px', ['cBytes']).set('X01');
+                  at('px', ['rowBytes']).set('X10');
+                  at('px', ['rowBytes', 'cBytes']).set('X11');
+                  b.get('pd').loadAt().set('D');
+                  firstMax('X00', 'ninf4');
+                  firstMax('X01', 'M');
+                  firstMax('X10', 'M');
+                  firstMax('X11', 'M');
+                  // The winner is the last window position whose comparison succeeded.
+                  storeAt(['rowBytes', 'cBytes'], () => b.get('C11'));
+                  storeAt(['rowBytes'], () => b.get('C10').get('C11').simd(SIMD.v128_andnot));
+                  storeAt(['cBytes'], () => b.get('C01').get('C10').simd(SIMD.v128_andnot).get('C11').simd(SIMD.v128_andnot));
+                  storeAt([], () =>
+                    b.get('C00').get('C01').simd(SIMD.v128_andnot).get('C10').simd(SIMD.v128_andnot).get('C11').simd(SIMD.v128_andnot),
+                  );
+                  for (const ptr of ['px', 'po', 'pd']) b.get(ptr).i32Const(16).op(0x6a).set(ptr);
+                },
+                'i',
+                'cBytes',
+                16,
+              );
+              // Skip the right-hand column of the window pair: the next window starts 2c floats on.
+              for (const ptr of ['px', 'po']) b.get(ptr).get('cBytes').op(0x6a).set(ptr);
+            },
+            'j',
+            'ow',
+            1,
+          );
+          // Skip the second image row of the pair.
+          for (const ptr of ['px', 'po']) b.get(ptr).get('rowBytes').op(0x6a).set(ptr);
+        },
+        'r',
+        'pairRows',
+        1,
+      );
+    },
+  },
+  {
+    // out = dy where y > 0, else +0 (v128.and with the comparison mask), over `bytes` bytes.
+    name: 'relugrad',
+    params: POINTER(['dy', 'y', 'out', 'bytes']),
+    build(b) {
+      b.local('i', I32).local('zero4', V128);
+      b.op(0x43, 0, 0, 0, 0).simd(SIMD.f32x4_splat).set('zero4');
+      loopOver(b, () => b.store('out', () => b.load('dy').load('y').get('zero4').simd(SIMD.f32x4_gt).simd(SIMD.v128_and)));
+    },
+  },
 ];
 
-/** The module's bytes: imports env.memory; exports adam, adam_masked, ..., sgd_masked, colsum. */
+/**
+ * The module's bytes: imports env.memory; exports adam, adam_masked, ..., sgd_masked, colsum, transpose,
+ * transpose_bias, transpose_bias_relu, relugrad, maxpoolgrad.
+ */
 export function buildUpdateModule(): Uint8Array<ArrayBuffer> {
   const variants = [
     ...FUNCTIONS.flatMap((f) => [false, true].map((masked) => ({ f, masked, name: masked ? `${f.name}_masked` : f.name }))),
@@ -304,6 +477,15 @@ export interface SimdUpdates {
   sgd(w: Ptr, g: Ptr, mask: Ptr, ow: Ptr, bytes: number, lr: number): void;
   /** dst[c] = Σ_r src[r·cols + c] for the first vecBytes/4 columns; rowBytes = 4·cols. */
   colsum(src: Ptr, dst: Ptr, rows: number, rowBytes: number, vecBytes: number): void;
+  /**
+   * dst[c·drq + r] = act(src[r·srb/4 + c] + bias[r]) for r < rows, c < colBytes/4 (both multiples of 4);
+   * bias 0 = none; `relu` only with a bias.
+   */
+  transpose(src: Ptr, dst: Ptr, rows: number, colBytes: number, srb: number, drq: number, bias: Ptr, relu: boolean): void;
+  /** out = dy where y > 0, else +0, over `bytes` bytes (a multiple of 16). */
+  relugrad(dy: Ptr, y: Ptr, out: Ptr, bytes: number): void;
+  /** 2x2 max-pool backward (see the function's comment); c a multiple of 4, h and w even. */
+  maxpoolgrad(x: Ptr, dy: Ptr, out: Ptr, pairRows: number, ow: number, cBytes: number, rowBytes: number): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdUpdates>();
@@ -321,7 +503,16 @@ export function simdUpdatesFor(memory: WebAssembly.Memory): SimdUpdates | null {
   type Fn = (...args: number[]) => void;
   const e = new WebAssembly.Instance(compiled, { env: { memory } }).exports as Record<string, Fn>;
   const pick = (name: string, maskArg: number): Fn => (...args: number[]) => (args[maskArg] === 0 ? e[name] : e[`${name}_masked`])(...args);
-  const updates: SimdUpdates = { adam: pick('adam', 2), momentum: pick('momentum', 2), sgd: pick('sgd', 2), colsum: e.colsum };
+  const updates: SimdUpdates = {
+    adam: pick('adam', 2),
+    momentum: pick('momentum', 2),
+    sgd: pick('sgd', 2),
+    colsum: e.colsum,
+    transpose: (src, dst, rows, colBytes, srb, drq, bias, relu) =>
+      (bias === 0 ? e.transpose : relu ? e.transpose_bias_relu : e.transpose_bias)(src, dst, rows, colBytes, srb, drq, bias),
+    relugrad: e.relugrad,
+    maxpoolgrad: e.maxpoolgrad,
+  };
   instances.set(memory, updates);
   return updates;
 }

@@ -6,7 +6,8 @@
 //  - Batches are gathered on the device from the staged data; the step loop never reads the device
 //    synchronously. Progress losses are read asynchronously every `progressEvery` steps.
 //  - Evaluation every `evalEvery` iterations and at the last one, on the full validation and test splits in
-//    large batches; trainLoss = mean minibatch loss since the previous evaluation (summed on the device).
+//    large batches, through the model's inference path (kernels in tfjs layout, packed once per
+//    evaluation); trainLoss = mean minibatch loss since the previous evaluation (summed on the device).
 //  - Returns the weights at the END of training (w_f), plus every evaluation; `earlyStop` picks the
 //    evaluation of minimum validation loss.
 import * as tf from '@tensorflow/tfjs-core';
@@ -191,12 +192,13 @@ export class Trainer {
     if (split.count === 0) return { loss: Number.NaN, accuracy: Number.NaN };
     let lossSum: tf.Scalar = tf.scalar(0);
     let correct: tf.Scalar = tf.scalar(0, 'int32');
+    const { kernels, owned } = this.model.inferenceKernels();
     try {
       for (let start = 0; start < split.count; start += this.evalBatch) {
         if (shouldStop?.()) throw new Stopped();
         const k = Math.min(this.evalBatch, split.count - start);
         const [l, c] = tf.tidy(() => {
-          const logits = this.model.logits(sliceRows(split.images, start, k));
+          const logits = this.model.inferenceLogits(sliceRows(split.images, start, k), kernels);
           const batchLoss = tf.mul(softmaxCrossEntropy(logits, sliceRows(split.onehot, start, k)), k);
           const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), sliceRows(split.labels, start, k)), 'int32'));
           return [tf.add(lossSum, batchLoss) as tf.Scalar, tf.add(correct, hits) as tf.Scalar];
@@ -212,6 +214,7 @@ export class Trainer {
     } finally {
       lossSum.dispose();
       correct.dispose();
+      tf.dispose(owned);
     }
   }
 

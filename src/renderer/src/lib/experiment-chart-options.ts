@@ -41,6 +41,15 @@ const DASH_ICON = 'path://M0 5h6v2H0zM9 5h6v2H9zM18 5h6v2h-6z';
 /** Above this many variants the legend moves to the right edge, one entry per line. */
 export const LEGEND_TOP_MAX = 5;
 
+/**
+ * Opacity of the band fill: lighter as variants are added, so overlapping bands stay readable (with six
+ * variants, most of the plot is under some band).
+ */
+export function bandOpacity(variants: number, dark: boolean): number {
+  const a = variants <= 2 ? 0.16 : variants <= 4 ? 0.12 : 0.08;
+  return dark ? Math.round(a * 1.4 * 1000) / 1000 : a;
+}
+
 export function variantColor(index: number, dark: boolean): string {
   const p = VARIANT_COLORS[dark ? 'dark' : 'light'];
   return p[index % p.length];
@@ -147,7 +156,7 @@ export function bandChartOption(data: BandChartData, axes: { x: AxisSpec; y: Axi
         name: v.label,
         data: segments.flat(),
         encode: { x: 0, y: [1, 2] },
-        renderItem: bandRenderer(segments, withAlpha(color, theme.dark ? 0.22 : 0.16)),
+        renderItem: bandRenderer(segments, withAlpha(color, bandOpacity(data.variants.length, theme.dark))),
         silent: true,
         clip: true,
         tooltip: { show: false },

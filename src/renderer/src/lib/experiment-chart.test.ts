@@ -14,7 +14,7 @@ import {
   roundsOf,
   variantTableAt,
 } from './experiment-chart';
-import { LEGEND_TOP_MAX, STAR_SYMBOL, VARIANT_COLORS, bandChartOption, bandRenderer } from './experiment-chart-options';
+import { LEGEND_TOP_MAX, STAR_SYMBOL, VARIANT_COLORS, bandChartOption, bandOpacity, bandRenderer } from './experiment-chart-options';
 
 /** Statistics of a sample, computed here the way main's stats.summarize does (q05/q95 by linear interpolation). */
 function stat(round: number, pct: number, values: number[]): StatPoint {
@@ -246,6 +246,9 @@ describe('experiment chart options', () => {
     det.variants = Array.from({ length: LEGEND_TOP_MAX + 1 }, (_, i) => ({ ...det.variants[i % 2], key: `k${i}`, label: `v${i}` }));
     const many = bandChartOption(bandChartData(det, 'accuracy'), axes, { dark: false }, { band: 'minmax' });
     expect(many.legend).toMatchObject({ orient: 'vertical', right: 8 });
+    // Bands get lighter as variants are added, so overlaps stay readable.
+    expect(bandOpacity(2, false)).toBeGreaterThan(bandOpacity(6, false));
+    expect(bandOpacity(2, true)).toBeGreaterThan(bandOpacity(2, false));
   });
 
   it('draws a band as one polygon along the upper bounds and back along the lower ones', () => {

@@ -15,6 +15,7 @@ import {
   sameDraft,
   seedCount,
   seedsIssues,
+  suggestExperimentName,
   toggleValue,
   validateExperimentLocal,
   varyingAxes,
@@ -135,5 +136,27 @@ describe('experiment draft', () => {
       wallSeconds: 80,
       parallel: 1,
     });
+  });
+});
+
+describe('experiment names', () => {
+  it('names an unnamed experiment after what it compares', () => {
+    const base = { net: 'fc', datasetLabel: 'MNIST', seeds: 5 };
+    expect(suggestExperimentName({ ...base, varying: [{ axis: 'criterion', labels: ['Large final', 'Random'] }] })).toBe('FC/MNIST: Large final vs. Random');
+    expect(suggestExperimentName({ ...base, varying: [{ axis: 'criterion', labels: Array.from({ length: 9 }, (_, i) => `c${i}`) }] })).toBe(
+      'FC/MNIST: 9 criteria',
+    );
+    expect(
+      suggestExperimentName({
+        net: 'conv2',
+        datasetLabel: 'CIFAR-10',
+        seeds: 3,
+        varying: [
+          { axis: 'net', labels: ['Conv2', 'Conv4'] },
+          { axis: 'mask1', labels: ['Rewind', 'Reinit'] },
+        ],
+      }),
+    ).toBe('CIFAR-10: Conv2 vs. Conv4 × Rewind vs. Reinit');
+    expect(suggestExperimentName({ ...base, varying: [] })).toBe('FC/MNIST over 5 seeds');
   });
 });

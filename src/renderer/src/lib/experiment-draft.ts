@@ -235,3 +235,35 @@ export function experimentEstimate(
   const parallel = Math.max(1, Math.min(opts.workers, opts.newRuns));
   return { workSeconds: work, wallSeconds: work / parallel, parallel, perRunSeconds: all / count };
 }
+
+/** What the values of each axis are called, for names like "9 criteria". */
+export const AXIS_NOUNS: Record<Axis, string> = {
+  net: 'networks',
+  mode: 'modes',
+  criterion: 'criteria',
+  mask1: 'mask-1 actions',
+  mask0: 'mask-0 actions',
+};
+
+/** A short net name for titles: fc → FC, conv4 → Conv4. */
+export function shortNetName(id: string): string {
+  return id === 'fc' ? 'FC' : id.replace(/^conv/, 'Conv');
+}
+
+/**
+ * A name for an experiment the user did not name, saying what it compares: "FC/MNIST: Large final vs.
+ * Random", "FC/MNIST: 9 criteria", "Conv2 vs. Conv4/CIFAR-10 …", or "FC/MNIST over 5 seeds". Its runs are
+ * named after it, so the runs list says which experiment each run belongs to.
+ */
+export function suggestExperimentName(o: {
+  net: string;
+  datasetLabel: string;
+  varying: { axis: Axis; labels: string[] }[];
+  seeds: number;
+}): string {
+  const nets = o.varying.find((v) => v.axis === 'net');
+  const prefix = nets ? o.datasetLabel : `${shortNetName(o.net)}/${o.datasetLabel}`;
+  const parts = o.varying.map((v) => (v.labels.length <= 3 ? v.labels.join(' vs. ') : `${v.labels.length} ${AXIS_NOUNS[v.axis]}`));
+  const name = parts.length ? `${prefix}: ${parts.join(' × ')}` : `${prefix} over ${o.seeds} seeds`;
+  return name.length > 200 ? `${name.slice(0, 199)}…` : name;
+}

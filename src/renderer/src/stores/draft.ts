@@ -25,6 +25,8 @@ import {
   isExperimentDraft,
   orderLike,
   seedCount,
+  shortNetName,
+  suggestExperimentName,
   seedsIssues,
   toggleValue,
   validateExperimentLocal,
@@ -48,6 +50,7 @@ import {
   type StepId,
 } from '../lib/draft';
 import { errorMessage } from '../lib/format';
+import { axisValueLabel } from '../lib/labels';
 import { useRegistryStore } from './registry';
 
 const STORAGE_KEY = 'ticketlab.draft.v1';
@@ -127,9 +130,20 @@ export const useDraftStore = defineStore('draft', () => {
   const seedsEffective = computed(() => seedCount(axes.value, seeds.value));
   const experiment = computed(() => isExperimentDraft(axes.value, seeds.value));
   const varying = computed(() => varyingAxes(axes.value));
-  const experimentInput = computed(() =>
-    buildExperimentInput(runInput.value, axes.value, seedsEffective.value, { alpha: alpha.value, datasetId: value('dataset.id') as string }),
-  );
+  /** The name an unnamed experiment gets (its runs are named after it). */
+  const suggestedName = computed(() => {
+    const ds = value('dataset.id') as string;
+    return suggestExperimentName({
+      net: net.value,
+      datasetLabel: registry.dataset(ds)?.label ?? ds,
+      varying: varying.value.map((a) => ({ axis: a, labels: (axes.value[a] ?? []).map((v) => (a === 'net' ? shortNetName(v) : axisValueLabel(registry.registry, a, v))) })),
+      seeds: seedsEffective.value,
+    });
+  });
+  const experimentInput = computed(() => {
+    const named = typeof runInput.value.name === 'string' && runInput.value.name.trim() ? runInput.value : { ...runInput.value, name: suggestedName.value };
+    return buildExperimentInput(named, axes.value, seedsEffective.value, { alpha: alpha.value, datasetId: value('dataset.id') as string });
+  });
   /** What Start sends: the run spec, or the experiment spec. */
   const input = computed<Record<string, unknown>>(() => (experiment.value ? experimentInput.value : runInput.value));
   const inputKey = computed(() => JSON.stringify(input.value));
@@ -434,6 +448,7 @@ export const useDraftStore = defineStore('draft', () => {
     seedsEffective,
     experiment,
     varying,
+    suggestedName,
     parts,
     defaults,
     runInput,
