@@ -1,4 +1,4 @@
-// Engine benchmarks: training throughput of the real Trainer on the active tfjs backend.
+// Engine benchmarks: training throughput of the real Trainer on the active tfjs backend, in this thread.
 //
 // Both benchmarks train on synthetic images (the speed of a step does not depend on pixel values) with
 // empty validation and test splits, so the timings are training steps only. Weights are the seeded w_0
@@ -21,7 +21,7 @@ export interface BenchStats {
   backend: BackendInfo['name'];
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
@@ -32,7 +32,7 @@ async function ensureBackend(): Promise<BackendInfo> {
 }
 
 /** Seeded random bytes as `count` images of the net's input shape, with labels 0..9. */
-function syntheticStaged(net: NetDef, count: number): StagedData {
+export function syntheticStaged(net: NetDef, count: number): StagedData {
   const [h, w, c] = net.inputShape;
   const size = h * w * c;
   const rng = stream(0, 'weight_init', 0, 'bench-images');
@@ -44,8 +44,8 @@ function syntheticStaged(net: NetDef, count: number): StagedData {
 }
 
 /** Trainable masks keeping `keep` of each kernel by kind (seeded), and w_0 with pruned entries at 0. */
-function prunedStart(net: NetDef, keep: { conv: number; dense: number; output: number } | null) {
-  const { kernels, biases } = initNet(net, 0);
+export function prunedStart(net: NetDef, keep: { conv: number; dense: number; output: number } | null, seed = 0) {
+  const { kernels, biases } = initNet(net, seed);
   const trainable = net.layers.map((l, i) => {
     const m = new Uint8Array(kernelSize(l)).fill(1);
     if (keep) {
@@ -58,7 +58,15 @@ function prunedStart(net: NetDef, keep: { conv: number; dense: number; output: n
   return { kernels: start, biases, trainable };
 }
 
-const ROUND_3_KEEP = { conv: 0.9 ** 3, dense: 0.8 ** 3, output: 0.9 ** 3 };
+export const ROUND_3_KEEP = { conv: 0.9 ** 3, dense: 0.8 ** 3, output: 0.9 ** 3 };
+
+/** The FC benchmark's training settings (Z19's LeNet-300-100: batch 60, Adam 1.2e-3). */
+export function fcTraining(iterations: number): TrainingSpec {
+  return { optimizer: 'adam', lr: 1.2e-3, momentum: 0.9, batchSize: 60, iterations, evalEvery: iterations };
+}
+
+/** Training images the FC benchmarks gather batches from. */
+export const FC_TRAIN_COUNT = 10_000;
 
 /** Time `repeats` training rounds of `iterations` steps after one warm-up round; returns it/s stats. */
 async function timeRounds(net: NetDef, training: TrainingSpec, iterations: number, repeats: number, masked: boolean, trainCount: number) {
@@ -92,8 +100,8 @@ async function timeRounds(net: NetDef, training: TrainingSpec, iterations: numbe
  * of `iterations` steps after a warm-up; `masked` (default true) as in a pruning round.
  */
 export async function benchFcItersPerSec(opts: { iterations: number; repeats: number; masked?: boolean }): Promise<BenchStats> {
-  const training: TrainingSpec = { optimizer: 'adam', lr: 1.2e-3, momentum: 0.9, batchSize: 60, iterations: opts.iterations, evalEvery: opts.iterations };
-  const { wall, cpu, backend } = await timeRounds(NETS.fc, training, opts.iterations, opts.repeats, opts.masked ?? true, 10_000);
+  const training = fcTraining(opts.iterations);
+  const { wall, cpu, backend } = await timeRounds(NETS.fc, training, opts.iterations, opts.repeats, opts.masked ?? true, FC_TRAIN_COUNT);
   return { median: median(wall), samples: wall, cpuMedian: median(cpu), backend };
 }
 

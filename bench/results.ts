@@ -1,4 +1,5 @@
-// bench/results.json: the latest measured numbers, one {name, value, unit} entry per benchmark row.
+// bench/results.json: the latest measured numbers, one {name, value, unit} entry per measurement, plus
+// `peer_value` and `ratio` where the PyTorch peer did the same work.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +8,30 @@ export interface BenchResult {
   name: string;
   value: number;
   unit: string;
+  /** The PyTorch peer's number for the same work, in the same unit. */
+  peer_value?: number;
+  /** Ours relative to the peer, higher is better: value/peer for rates, peer/value for times and memory. */
+  ratio?: number;
+}
+
+/** Whether a larger value is better for this unit (rates) or worse (times, memory). */
+export function higherIsBetter(unit: string): boolean {
+  return /\/s$/.test(unit);
+}
+
+/** ours/peer as "higher is better": value/peer for rates, peer/value for times and sizes. */
+export function ratioOf(value: number, peer: number, unit: string): number {
+  return higherIsBetter(unit) ? value / peer : peer / value;
+}
+
+/** A result row; with a peer number, also its ratio (rounded to 3 digits). */
+export function resultRow(name: string, value: number, unit: string, peer?: number): BenchResult {
+  const row: BenchResult = { name, value, unit };
+  if (peer !== undefined && Number.isFinite(peer) && peer > 0 && value > 0) {
+    row.peer_value = peer;
+    row.ratio = Number(ratioOf(value, peer, unit).toFixed(3));
+  }
+  return row;
 }
 
 /** The repository root: the nearest folder above this module holding package.json (bundled or not). */

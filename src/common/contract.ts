@@ -172,6 +172,52 @@ export interface ExperimentDetail {
   stars: { metric: 'accuracy' | 'earlyStop' | 'finalAccuracy'; round: number; variant: string; pValues: Record<string, number> }[];
 }
 
+/** One tfjs backend rung as `ticketlab doctor` and the settings panel report it. */
+export interface DoctorBackend {
+  name: BackendInfo['name'];
+  /** 'active': what 'auto' trains on here; 'available': works, but a faster one runs; 'unavailable': cannot start here. */
+  status: 'active' | 'available' | 'unavailable';
+  /** Why it is unavailable (what is missing), or what it runs with. */
+  detail: string;
+  /** The npm package that provides it, and the installed version (null: not installed). */
+  package: string;
+  version: string | null;
+}
+
+/** What `ticketlab doctor` / `app.doctor` found: which backend trains, what the others miss, and the setup around them. */
+export interface DoctorReport {
+  checkedAt: string;
+  /** What 'auto' resolves to on this machine; null when no backend could start. */
+  backend: { name: BackendInfo['name']; reason: string; deterministic: boolean } | null;
+  /** Every rung of the ladder, fastest first. */
+  backends: DoctorBackend[];
+  gpu: {
+    /** Whether @tensorflow/tfjs-node-gpu is installed, and its version. */
+    installed: boolean;
+    version: string | null;
+    /** True only when its probe showed TensorFlow using a GPU device. */
+    gpuActive: boolean;
+    /** CUDA/cuDNN libraries libtensorflow reported it could not load. */
+    missing: string[];
+    /** Plain words: what runs, what is missing, what to install. */
+    message: string;
+    /** What tfjs-node-gpu 4.x needs, whatever newer CUDA the machine has. */
+    requires: string;
+  };
+  versions: { node: string; v8: string; tfjs: string; tfjsNode: string | null; tfjsNodeGpu: string | null; electron: string | null };
+  cpu: { model: string; cores: number };
+  electron: {
+    /** The Electron binary (downloaded by its installer), and whether it is there. */
+    binary: string | null;
+    binaryPresent: boolean;
+    /** better-sqlite3 compiled for Electron's ABI (`npm run build:electron-sqlite`). */
+    sqliteBinding: string;
+    sqliteBindingPresent: boolean;
+  };
+  /** What to do about each problem found, one sentence each (empty when nothing is missing). */
+  advice: string[];
+}
+
 // ---------- channels ----------
 
 const runId = z.string().regex(/^[0-9a-f]{4,64}$/, 'must be a run id (hex)');
@@ -187,6 +233,10 @@ export const channels = {
       cores: number;
       workers: number;
     },
+  },
+  'app.doctor': {
+    request: z.object({}).strict(),
+    response: {} as DoctorReport,
   },
   'registry.get': {
     request: z.object({}).strict(),

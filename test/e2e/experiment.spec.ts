@@ -206,9 +206,20 @@ async function journey(page: Page, app: AppServer): Promise<void> {
   expect(analysis.bands[0] + analysis.bands[1]).toBeGreaterThan(200); // shaded min–max bands
 
   // The early-stop chart has its own CSV with the same rows and columns.
-  const es = parseCsv((await download(page, () => page.getByTestId('chart-exp-early-stop').getByRole('button', { name: /Save CSV/ }).click())).bytes.toString('utf8'));
+  const es = parseCsv(
+    (
+      await download(page, () =>
+        page
+          .getByTestId('chart-exp-early-stop')
+          .getByRole('button', { name: /Save CSV/ })
+          .click(),
+      )
+    ).bytes.toString('utf8'),
+  );
   expect(es.slice(1).filter((r) => r[2] !== '')).toHaveLength(2 * ROUNDS);
-  expect(Number(es.find((r) => r[1] === 'random' && r[2] === '0')![5])).toBe(detail.variants.find((v) => v.variant.criterion === 'random')!.earlyStop[0].mean);
+  expect(Number(es.find((r) => r[1] === 'random' && r[2] === '0')![5])).toBe(
+    detail.variants.find((v) => v.variant.criterion === 'random')!.earlyStop[0].mean,
+  );
 
   // ---------- Variant table and α ----------
   const table = page.getByTestId('variant-table');

@@ -4,7 +4,7 @@ import os from 'node:os';
 import { NETS, NET_IDS, netParamCounts } from '../../common/nets';
 import { defaultSpec, resolveRunSpec, canonicalSpecString, SpecError, type RunSpec } from '../../common/spec';
 import { PRESETS } from '../../common/presets';
-import type { Handlers, Events, EventName, Registry } from '../../common/contract';
+import type { DoctorReport, Handlers, Events, EventName, Registry } from '../../common/contract';
 import { openStore, defaultDbPath } from '../store/db';
 import { RunsService } from '../runs/service';
 import { runIdOf } from '../runs/id';
@@ -14,6 +14,8 @@ import { listExperiments, experimentDetail, experimentCsv } from '../runs/experi
 import { CRITERIA_LIST, MASK1_LIST, MASK0_LIST } from '../science/registry';
 import { DATASETS, datasetAvailability } from '../data/datasets';
 import { estimateFromSpeed } from '../runs/estimate';
+import { resolveWorkerPath } from '../runs/worker-path';
+import { doctorInWorker } from './doctor';
 
 export interface AppServices {
   handlers: Handlers;
@@ -70,6 +72,16 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
   const store = openStore(dbPath, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : undefined);
   const runs = new RunsService(store, { workers: opts.workers });
   const registry = buildRegistry();
+  // The doctor's report, probed once per session in a short-lived worker (loading backends and the GPU
+  // probe take seconds; main never waits on them). A failed probe is not cached, so it can be retried.
+  let doctor: Promise<DoctorReport> | null = null;
+  const doctorReport = (): Promise<DoctorReport> => {
+    if (!doctor) {
+      doctor = doctorInWorker(resolveWorkerPath());
+      doctor.catch(() => (doctor = null));
+    }
+    return doctor;
+  };
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -80,6 +92,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
       cores: os.availableParallelism(),
       workers: runs.workerCount,
     }),
+    'app.doctor': () => doctorReport(),
     'registry.get': () => registry,
     'datasets.list': (req) =>
       Object.values(DATASETS).map((d) => ({

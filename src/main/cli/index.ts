@@ -14,6 +14,7 @@ import { runCsv } from '../runs/export';
 import { isExperimentInput } from '../../common/experiment';
 import { experimentDetail, experimentCsv, listExperiments, resolveExperimentRef } from '../runs/experiments';
 import type { ExperimentDetail } from '../../common/contract';
+import { formatDoctorReport, runDoctor } from '../app/doctor';
 
 const program = new Command();
 program
@@ -357,6 +358,16 @@ async function runExperiment(file: string, input: unknown, o: { db?: string; jso
   if (statuses.some((s) => s === 'failed')) process.exit(1);
   if (statuses.some((s) => s === 'cancelled')) process.exit(130);
 }
+
+program
+  .command('doctor')
+  .description('say which training backend runs here and what the faster ones miss (GPU: CUDA 11.2 + cuDNN 8.1), with versions, cores and the desktop app\'s setup')
+  .option('--json', 'machine-readable output (the same report as the app\'s settings panel)')
+  .action(async (o: { json?: boolean }) => {
+    const report = await runDoctor();
+    process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDoctorReport(report)}\n`);
+    if (!report.backend) process.exitCode = 1;
+  });
 
 function resolveOrFail(store: Store, ref: string): string {
   try {

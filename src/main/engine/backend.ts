@@ -31,6 +31,19 @@ const PACKAGE_OF: Partial<Record<BackendName, string>> = {
   tensorflow: '@tensorflow/tfjs-node',
 };
 
+/** The npm package each rung needs (the wasm and cpu backends are regular dependencies). */
+export const BACKEND_PACKAGES: Record<BackendName, string> = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: '@tensorflow/tfjs-backend-cpu',
+};
+
+/** One-line descriptions of the backends, for messages and the doctor. */
+export function describeBackend(name: BackendName): string {
+  return DESCRIPTION[name];
+}
+
 /** tfjs's own name of the backend each rung activates. */
 const TFJS_NAME: Record<BackendName, string> = { 'tensorflow-gpu': 'tensorflow', tensorflow: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
 
@@ -53,6 +66,48 @@ class Unavailable extends Error {}
 type Rung = () => Promise<string>;
 
 const requireHere = createRequire(import.meta.url);
+
+/** An installed package's entry and version, or null when it is not installed. No code is loaded. */
+export function findPackage(pkg: string): { entry: string; version: string | null } | null {
+  let entry: string;
+  try {
+    entry = requireHere.resolve(pkg);
+  } catch {
+    return null;
+  }
+  let version: string | null = null;
+  try {
+    version = (requireHere(`${pkg}/package.json`) as { version?: string }).version ?? null;
+  } catch {
+    version = null; // packages whose "exports" hide package.json
+  }
+  return { entry, version };
+}
+
+/** What the tensorflow-gpu rung found the last time it probed tfjs-node-gpu in this process. */
+export interface GpuCheck {
+  probe: GpuProbe;
+  diagnosis: GpuDiagnosis;
+}
+
+let lastGpuCheck: GpuCheck | null = null;
+
+/** The last GPU probe's result in this process (set by initBackend's tensorflow-gpu rung), or null. */
+export function lastGpuProbe(): GpuCheck | null {
+  return lastGpuCheck;
+}
+
+/**
+ * Probe tfjs-node-gpu (in a child process) and diagnose its log: whether it would really use a GPU and
+ * which CUDA/cuDNN libraries it could not load. Null when the package is not installed.
+ */
+export async function checkGpu(): Promise<GpuCheck | null> {
+  const found = findPackage(BACKEND_PACKAGES['tensorflow-gpu']);
+  if (!found) return null;
+  const probe = await probeGpuPackage(found.entry);
+  lastGpuCheck = { probe, diagnosis: diagnoseGpu({ physicalDevices: [probe.isUsingGpuDevice ? 'GPU' : 'CPU'], logText: probe.logText }) };
+  return lastGpuCheck;
+}
 
 /** Absolute path of an optional package's entry, or an Unavailable error saying it is not installed. */
 function resolveOptional(pkg: string): string {
@@ -125,6 +180,7 @@ const RUNGS: Record<BackendName, Rung> = {
       physicalDevices: [probe.isUsingGpuDevice ? 'GPU' : 'CPU'],
       logText: probe.logText,
     });
+    lastGpuCheck = { probe, diagnosis };
     if (!diagnosis.gpuActive) throw new Unavailable(diagnosis.message);
     await activateNative(pkg, entry);
     const inProcess = (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;

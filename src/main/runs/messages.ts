@@ -1,6 +1,6 @@
 // The protocol between the runs service (parent thread) and a trainer worker thread.
 import type { RunSpec } from '../../common/spec';
-import type { BackendInfo, EvalPoint, RoundSummary } from '../../common/contract';
+import type { BackendInfo, DoctorReport, EvalPoint, RoundSummary } from '../../common/contract';
 
 /** State needed to continue a run after round `lastRound` completed (resume). */
 export interface ResumeState {
@@ -30,6 +30,12 @@ export interface MeasureMessage {
   backend: import('../../common/spec').BackendPref;
 }
 
+/** Ask a (short-lived) worker for the doctor's report (src/main/app/doctor.ts). */
+export interface DoctorMessage {
+  type: 'doctor';
+  requestId: number;
+}
+
 export interface TensorRecord {
   layer: string;
   role: 'w_start' | 'w_f' | 'b_f' | 'mask' | 'trainable';
@@ -46,4 +52,5 @@ export type WorkerMessage =
   | { type: 'round'; runId: string; summary: RoundSummary; tensors: TensorRecord[] }
   | { type: 'done'; runId: string; status: 'completed' | 'cancelled' }
   | { type: 'error'; runId: string; message: string }
-  | { type: 'measured'; requestId: number; result?: import('./measure').SpeedMeasurement; error?: string };
+  | { type: 'measured'; requestId: number; result?: import('./measure').SpeedMeasurement; error?: string }
+  | { type: 'doctor'; requestId: number; report?: DoctorReport; error?: string };

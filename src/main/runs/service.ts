@@ -346,7 +346,7 @@ export class RunsService {
   }
 
   private onWorkerMessage(slot: Slot, msg: WorkerMessage): void {
-    if (msg.type === 'ready' || msg.type === 'measured') return;
+    if (msg.type === 'ready' || msg.type === 'measured' || msg.type === 'doctor') return;
     const id = msg.runId;
     const live = this.live.get(id);
     switch (msg.type) {

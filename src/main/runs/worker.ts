@@ -1,10 +1,12 @@
 // Trainer worker thread: receives jobs from the runs service and runs the LT loop off the caller's thread.
 // One job at a time; the tfjs backend is chosen per job from the spec's preference (cheap once set).
+// Short-lived workers also answer 'measure' (a speed benchmark) and 'doctor' (the backend report).
 import { parentPort } from 'node:worker_threads';
+import { runDoctor } from '../app/doctor';
 import { initBackend } from '../engine/backend';
 import { runLottery } from './lottery-run';
 import { measureSpeed } from './measure';
-import type { JobMessage, MeasureMessage, WorkerMessage } from './messages';
+import type { DoctorMessage, JobMessage, MeasureMessage, WorkerMessage } from './messages';
 
 if (!parentPort) throw new Error('worker.ts must run inside a worker thread');
 const port = parentPort;
@@ -14,7 +16,14 @@ function post(msg: WorkerMessage, transfer?: ArrayBuffer[]): void {
 }
 
 let busy = false;
-port.on('message', (msg: JobMessage | MeasureMessage) => {
+port.on('message', (msg: JobMessage | MeasureMessage | DoctorMessage) => {
+  if (msg.type === 'doctor') {
+    runDoctor().then(
+      (report) => post({ type: 'doctor', requestId: msg.requestId, report }),
+      (err: unknown) => post({ type: 'doctor', requestId: msg.requestId, error: err instanceof Error ? err.message : String(err) }),
+    );
+    return;
+  }
   if (msg.type === 'measure') {
     void (async () => {
       try {

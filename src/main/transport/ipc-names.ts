@@ -15,6 +15,7 @@ export const IPC_EVENT = 'tl:event';
  */
 const CHANNEL_TABLE: Record<Channel, true> = {
   'app.info': true,
+  'app.doctor': true,
   'registry.get': true,
   'datasets.list': true,
   'spec.validate': true,

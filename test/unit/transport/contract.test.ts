@@ -12,6 +12,7 @@ import { call, startHarness, type Harness } from './harness';
 /** One well-formed request per channel (the type forces an entry for every channel). */
 const VALID: { [C in Channel]: Request<C> } = {
   'app.info': {},
+  'app.doctor': {},
   'registry.get': {},
   'datasets.list': { cifar10Path: '/nowhere/cifar-10-batches-bin' },
   'spec.validate': { spec: { net: 'fc' } },

@@ -18,20 +18,24 @@ export const VARIANT_COLORS: Record<'light' | 'dark', string[]> = {
   dark: ['#5AB0F0', '#F0894A', '#2FC79A', '#E39BCB', '#F2B53A', '#9BD6F5', '#D66B9C', '#C4C46A', '#9D92E6', '#66CDBB', '#A3A9B3', '#CF7FC4'],
 };
 
-/** Markers per variant, so colour is never the only cue. */
+/**
+ * Markers per variant, so colour is never the only cue. All filled (hollow markers would take the page's
+ * colour inside, wrong on a dark card); custom shapes are drawn in a 12×12 box, which the table swatches
+ * (SymbolSwatch.vue) reuse as SVG paths.
+ */
 export const VARIANT_SYMBOLS = [
   'circle',
   'rect',
   'triangle',
   'diamond',
-  'emptyCircle',
-  'emptyRect',
-  'emptyTriangle',
-  'emptyDiamond',
-  'roundRect',
+  'path://M1 1.5h10L6 11z', // triangle pointing down
+  'path://M6 0.5l4.8 2.75v5.5L6 11.5 1.2 8.75v-5.5z', // hexagon
+  'path://M4.25 0.5h3.5v3.75h3.75v3.5h-3.75v3.75h-3.5v-3.75H0.5v-3.5h3.75z', // plus
   'pin',
+  'path://M2.2 0.5L6 4.3 9.8 0.5l1.7 1.7L7.7 6l3.8 3.8-1.7 1.7L6 7.7 2.2 11.5 0.5 9.8 4.3 6 0.5 2.2z', // cross
+  'path://M6 0.5l5.5 4-2.1 6.5H2.6L0.5 4.5z', // pentagon
   'arrow',
-  'emptyRoundRect',
+  'path://M0.5 0.5L6 6 0.5 11.5zM11.5 0.5L6 6l5.5 5.5z', // bow tie
 ];
 
 /** A five-pointed star (the significance mark). */
@@ -90,7 +94,11 @@ export function bandRenderer(segments: [number, number, number][][], fill: strin
         const [x, lo, hi] = seg[0];
         const a = api.coord([x, hi]);
         const b = api.coord([x, lo]);
-        return { type: 'rect' as const, shape: { x: a[0] - 3, y: Math.min(a[1], b[1]), width: 6, height: Math.max(1, Math.abs(b[1] - a[1])) }, style: { fill } };
+        return {
+          type: 'rect' as const,
+          shape: { x: a[0] - 3, y: Math.min(a[1], b[1]), width: 6, height: Math.max(1, Math.abs(b[1] - a[1])) },
+          style: { fill },
+        };
       }
       const upper = seg.map(([x, , hi]) => api.coord([x, hi]));
       const lower = seg.map(([x, lo]) => api.coord([x, lo])).reverse();
@@ -118,7 +126,12 @@ function escapeHtml(s: string): string {
 }
 
 /** The full option for an experiment chart. */
-export function bandChartOption(data: BandChartData, axes: { x: AxisSpec; y: AxisSpec }, theme: ChartTheme, settings: BandChartSettings): EChartsOption {
+export function bandChartOption(
+  data: BandChartData,
+  axes: { x: AxisSpec; y: AxisSpec },
+  theme: ChartTheme,
+  settings: BandChartSettings,
+): EChartsOption {
   const mode = theme.dark ? 'dark' : 'light';
   const ink = INK[mode];
   const xs = data.points.flatMap((ps) => ps.map((p) => p.percentRemaining));

@@ -39,7 +39,13 @@ function variant(key: string, criterion: string, acc: number[][], es: number[][]
     variant: { criterion },
     runIds: [`${key}0`, `${key}1`],
     accuracy: acc.map((v, r) => stat(r, PCT[r], v)),
-    finalAccuracy: acc.map((v, r) => stat(r, PCT[r], v.map((x) => x - 0.01))),
+    finalAccuracy: acc.map((v, r) =>
+      stat(
+        r,
+        PCT[r],
+        v.map((x) => x - 0.01),
+      ),
+    ),
     earlyStop: es.map((v, r) => stat(r, PCT[r], v)),
   };
 }
@@ -100,7 +106,15 @@ describe('experiment chart data', () => {
       [0, 1, 2],
       [0, 1, 2],
     ]);
-    expect(d.points[0][1]).toMatchObject({ percentRemaining: 80.0412, n: 2, mean: 0.976, min: 0.975, max: 0.977, star: true, pValues: { [B]: 0.004 } });
+    expect(d.points[0][1]).toMatchObject({
+      percentRemaining: 80.0412,
+      n: 2,
+      mean: 0.976,
+      min: 0.975,
+      max: 0.977,
+      star: true,
+      pValues: { [B]: 0.004 },
+    });
     expect(d.points[0].map((p) => p.star)).toEqual([false, true, true]);
     expect(d.points[1].every((p) => !p.star)).toBe(true);
     expect(d.unpruned).toEqual({ value: 0.971, n: 2 });

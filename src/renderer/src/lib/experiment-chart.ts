@@ -167,10 +167,23 @@ export function bandCsvTable(data: BandChartData): { header: string[]; rows: Csv
   const rows: CsvCell[][] = [];
   data.variants.forEach((v, i) => {
     for (const p of data.points[i]) {
-      rows.push([v.label, ...data.axes.map((a) => v.axes[a] ?? ''), p.round, p.percentRemaining, p.n, p.mean, p.min, p.max, p.q05, p.q95, p.star ? 1 : 0]);
+      rows.push([
+        v.label,
+        ...data.axes.map((a) => v.axes[a] ?? ''),
+        p.round,
+        p.percentRemaining,
+        p.n,
+        p.mean,
+        p.min,
+        p.max,
+        p.q05,
+        p.q95,
+        p.star ? 1 : 0,
+      ]);
     }
   });
-  if (data.unpruned) rows.push([UNPRUNED_LABEL, ...data.axes.map(() => ''), null, null, data.unpruned.n, data.unpruned.value, null, null, null, null, 0]);
+  if (data.unpruned)
+    rows.push([UNPRUNED_LABEL, ...data.axes.map(() => ''), null, null, data.unpruned.n, data.unpruned.value, null, null, null, null, 0]);
   return { header, rows };
 }
 

@@ -102,7 +102,10 @@ describe('experiment draft', () => {
       const d = draftFromSpec(p.spec);
       expect(varyingAxes(d.axes)).toHaveLength(1);
       const run = buildInput(d.net, defaultSpec(d.net), d.overrides);
-      const rebuilt = buildExperimentInput(run, d.axes, seedCount(d.axes, d.seeds), { alpha: d.alpha, datasetId: d.net === 'fc' ? 'mnist' : 'cifar10' });
+      const rebuilt = buildExperimentInput(run, d.axes, seedCount(d.axes, d.seeds), {
+        alpha: d.alpha,
+        datasetId: d.net === 'fc' ? 'mnist' : 'cifar10',
+      });
       const a = expandExperiment(p.spec).runs.map((r) => canonicalSpecString(r.spec));
       const b = expandExperiment(rebuilt).runs.map((r) => canonicalSpecString(r.spec));
       expect(b).toEqual(a);
@@ -142,7 +145,9 @@ describe('experiment draft', () => {
 describe('experiment names', () => {
   it('names an unnamed experiment after what it compares', () => {
     const base = { net: 'fc', datasetLabel: 'MNIST', seeds: 5 };
-    expect(suggestExperimentName({ ...base, varying: [{ axis: 'criterion', labels: ['Large final', 'Random'] }] })).toBe('FC/MNIST: Large final vs. Random');
+    expect(suggestExperimentName({ ...base, varying: [{ axis: 'criterion', labels: ['Large final', 'Random'] }] })).toBe(
+      'FC/MNIST: Large final vs. Random',
+    );
     expect(suggestExperimentName({ ...base, varying: [{ axis: 'criterion', labels: Array.from({ length: 9 }, (_, i) => `c${i}`) }] })).toBe(
       'FC/MNIST: 9 criteria',
     );

@@ -255,12 +255,7 @@ export function shortNetName(id: string): string {
  * Random", "FC/MNIST: 9 criteria", "Conv2 vs. Conv4/CIFAR-10 …", or "FC/MNIST over 5 seeds". Its runs are
  * named after it, so the runs list says which experiment each run belongs to.
  */
-export function suggestExperimentName(o: {
-  net: string;
-  datasetLabel: string;
-  varying: { axis: Axis; labels: string[] }[];
-  seeds: number;
-}): string {
+export function suggestExperimentName(o: { net: string; datasetLabel: string; varying: { axis: Axis; labels: string[] }[]; seeds: number }): string {
   const nets = o.varying.find((v) => v.axis === 'net');
   const prefix = nets ? o.datasetLabel : `${shortNetName(o.net)}/${o.datasetLabel}`;
   const parts = o.varying.map((v) => (v.labels.length <= 3 ? v.labels.join(' vs. ') : `${v.labels.length} ${AXIS_NOUNS[v.axis]}`));

@@ -9,7 +9,15 @@ const MODE_LABELS: Record<string, string> = { iterative: 'Iterative', one_shot: 
 export function axisValueLabel(registry: Registry | null, axis: Axis | string, id: string): string {
   if (axis === 'mode') return MODE_LABELS[id] ?? id;
   const list =
-    axis === 'net' ? registry?.nets : axis === 'criterion' ? registry?.criteria : axis === 'mask1' ? registry?.mask1 : axis === 'mask0' ? registry?.mask0 : null;
+    axis === 'net'
+      ? registry?.nets
+      : axis === 'criterion'
+        ? registry?.criteria
+        : axis === 'mask1'
+          ? registry?.mask1
+          : axis === 'mask0'
+            ? registry?.mask0
+            : null;
   return list?.find((e) => e.id === id)?.label ?? id;
 }
 

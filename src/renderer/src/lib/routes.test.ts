@@ -10,7 +10,8 @@ describe('hash routes', () => {
     expect(parseHash('#/runs/NOT-HEX')).toEqual({ name: 'home' });
     expect(parseHash('#/experiments/0f1e2d3c')).toEqual({ name: 'experiment', id: '0f1e2d3c' });
     expect(parseHash('#/experiments/xyz')).toEqual({ name: 'home' });
-    for (const r of [{ name: 'home' }, { name: 'new' }, { name: 'run', id: '0123abcd' }, { name: 'experiment', id: 'cafe0123' }] as const) {
+    expect(parseHash('#/settings')).toEqual({ name: 'settings' });
+    for (const r of [{ name: 'home' }, { name: 'new' }, { name: 'run', id: '0123abcd' }, { name: 'experiment', id: 'cafe0123' }, { name: 'settings' }] as const) {
       expect(parseHash(routeHash(r))).toEqual(r);
     }
   });

@@ -3,7 +3,8 @@
 //   #/new                the new-experiment wizard
 //   #/runs/<id>          one run
 //   #/experiments/<id>   one experiment (a grid of runs over seeds)
-export type Route = { name: 'home' } | { name: 'new' } | { name: 'run'; id: string } | { name: 'experiment'; id: string };
+//   #/settings           this machine: backends, GPU, versions (ticketlab doctor)
+export type Route = { name: 'home' } | { name: 'new' } | { name: 'run'; id: string } | { name: 'experiment'; id: string } | { name: 'settings' };
 
 const RUN = /^#?\/runs\/([0-9a-f]{4,64})\/?$/;
 const EXPERIMENT = /^#?\/experiments\/([0-9a-f]{4,64})\/?$/;
@@ -15,6 +16,7 @@ export function parseHash(hash: string): Route {
   const exp = EXPERIMENT.exec(h);
   if (exp) return { name: 'experiment', id: exp[1] };
   if (/^#?\/new\/?$/.test(h)) return { name: 'new' };
+  if (/^#?\/settings\/?$/.test(h)) return { name: 'settings' };
   return { name: 'home' };
 }
 
@@ -26,6 +28,8 @@ export function routeHash(route: Route): string {
       return `#/runs/${route.id}`;
     case 'experiment':
       return `#/experiments/${route.id}`;
+    case 'settings':
+      return '#/settings';
     default:
       return '#/';
   }

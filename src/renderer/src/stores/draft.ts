@@ -108,7 +108,9 @@ export const useDraftStore = defineStore('draft', () => {
   const presetId = ref<string | null>(saved?.presetId ?? null);
   const stepIndex = ref(0);
   /** Whether the draft was restored from an earlier session (the wizard says so and offers to start over). */
-  const restored = ref(saved !== null && (Object.keys(saved.overrides).length > 0 || Object.keys(saved.axes ?? {}).length > 0 || saved.seeds != null));
+  const restored = ref(
+    saved !== null && (Object.keys(saved.overrides).length > 0 || Object.keys(saved.axes ?? {}).length > 0 || saved.seeds != null),
+  );
   /** Axes in "compare several" mode, with the chosen values (registry order). */
   const axes = ref<AxisLists>(saved?.axes ?? {});
   /** Repetitions the user chose; null = automatic (1 for a single run, 5 for an experiment). */
@@ -136,12 +138,16 @@ export const useDraftStore = defineStore('draft', () => {
     return suggestExperimentName({
       net: net.value,
       datasetLabel: registry.dataset(ds)?.label ?? ds,
-      varying: varying.value.map((a) => ({ axis: a, labels: (axes.value[a] ?? []).map((v) => (a === 'net' ? shortNetName(v) : axisValueLabel(registry.registry, a, v))) })),
+      varying: varying.value.map((a) => ({
+        axis: a,
+        labels: (axes.value[a] ?? []).map((v) => (a === 'net' ? shortNetName(v) : axisValueLabel(registry.registry, a, v))),
+      })),
       seeds: seedsEffective.value,
     });
   });
   const experimentInput = computed(() => {
-    const named = typeof runInput.value.name === 'string' && runInput.value.name.trim() ? runInput.value : { ...runInput.value, name: suggestedName.value };
+    const named =
+      typeof runInput.value.name === 'string' && runInput.value.name.trim() ? runInput.value : { ...runInput.value, name: suggestedName.value };
     return buildExperimentInput(named, axes.value, seedsEffective.value, { alpha: alpha.value, datasetId: value('dataset.id') as string });
   });
   /** What Start sends: the run spec, or the experiment spec. */
@@ -195,7 +201,14 @@ export const useDraftStore = defineStore('draft', () => {
     [net, overrides, presetId, axes, seeds, alpha],
     () => {
       try {
-        const keep: Saved = { net: net.value, overrides: overrides.value, presetId: presetId.value, axes: axes.value, seeds: seeds.value, alpha: alpha.value };
+        const keep: Saved = {
+          net: net.value,
+          overrides: overrides.value,
+          presetId: presetId.value,
+          axes: axes.value,
+          seeds: seeds.value,
+          alpha: alpha.value,
+        };
         window.localStorage.setItem(STORAGE_KEY, JSON.stringify(keep));
       } catch {
         /* storage full or disabled: the draft just is not kept */
@@ -305,7 +318,13 @@ export const useDraftStore = defineStore('draft', () => {
   }
 
   /** The wizard state as one value (for presets and "edited" checks). */
-  const parts = computed<DraftParts>(() => ({ net: net.value, overrides: overrides.value, axes: axes.value, seeds: seeds.value, alpha: alpha.value }));
+  const parts = computed<DraftParts>(() => ({
+    net: net.value,
+    overrides: overrides.value,
+    axes: axes.value,
+    seeds: seeds.value,
+    alpha: alpha.value,
+  }));
 
   function applyPreset(id: string): void {
     const p = registry.registry?.presets.find((x) => x.id === id);
