@@ -2,7 +2,7 @@
 // end-to-end in browser mode (Playwright + Debian's Chromium), and the Electron launch test (skips
 // itself where the Electron binary is absent). Ends with one line: "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
