@@ -57,7 +57,9 @@ export async function benchIpcUnderLoad(o: {
   try {
     client.on('run.progress', (p) => training.add(p.runId));
     for (let i = 0; i < o.workers; i++) {
-      const created = await client.call('runs.create', { spec: { ...base, seed: 9000 + i, name: `bench load ${i}` } as Request<'runs.create'>['spec'] });
+      const created = await client.call('runs.create', {
+        spec: { ...base, seed: 9000 + i, name: `bench load ${i}` } as Request<'runs.create'>['spec'],
+      });
       runIds.push(created.id);
     }
     const deadline = Date.now() + (o.startTimeoutMs ?? 180_000);

@@ -67,10 +67,14 @@ export function runPeer(o: PeerOptions): Promise<PeerOutcome> {
   const args = [
     o.script,
     '--json',
-    '--fc-iterations', String(o.fcIterations),
-    '--repeats', String(o.repeats),
-    '--conv-steps', String(o.convSteps),
-    '--conv-repeats', String(o.convRepeats),
+    '--fc-iterations',
+    String(o.fcIterations),
+    '--repeats',
+    String(o.repeats),
+    '--conv-steps',
+    String(o.convSteps),
+    '--conv-repeats',
+    String(o.convRepeats),
     ...(o.skipConv ? ['--skip-conv'] : []),
   ];
   return new Promise((resolve) => {
@@ -143,11 +147,16 @@ export function explainPeer(p: PeerResult, loadPerCore: number): string[] {
       `with nothing else (Adam, autograd, Python) this machine caps the peer at ≈${fcBound.toFixed(0)} it/s. The reference needs ≈${((PEER_REFERENCE.fcItPerSec * FC_STEP_FLOP) / 1e9).toFixed(0)} GFLOP/s of matMul for its FC number alone.`,
   );
   if (loadPerCore > 0.3) {
-    reasons.push(`  - other processes kept the machine busy (load average ${(loadPerCore * os.availableParallelism()).toFixed(1)} on ${os.availableParallelism()} cores): both sides slow down, the ratios less so.`);
+    reasons.push(
+      `  - other processes kept the machine busy (load average ${(loadPerCore * os.availableParallelism()).toFixed(1)} on ${os.availableParallelism()} cores): both sides slow down, the ratios less so.`,
+    );
   }
-  if (s.OPENBLAS_NUM_THREADS !== '1') reasons.push(`  - OPENBLAS_NUM_THREADS is ${s.OPENBLAS_NUM_THREADS ?? 'unset'}, not 1 (OpenBLAS threads fight torch's).`);
+  if (s.OPENBLAS_NUM_THREADS !== '1')
+    reasons.push(`  - OPENBLAS_NUM_THREADS is ${s.OPENBLAS_NUM_THREADS ?? 'unset'}, not 1 (OpenBLAS threads fight torch's).`);
   if (!s.blas_libraries.some((l) => /openblas/i.test(l))) {
-    reasons.push(`  - no OpenBLAS is loaded (${s.blas_libraries.join(', ') || s.blas_info}): install libopenblas0-pthread (the reference BLAS is ~15x slower).`);
+    reasons.push(
+      `  - no OpenBLAS is loaded (${s.blas_libraries.join(', ') || s.blas_info}): install libopenblas0-pthread (the reference BLAS is ~15x slower).`,
+    );
   }
   reasons.push('  The ratios compare both sides on this machine, which is what the targets are about.');
   return reasons;

@@ -79,7 +79,13 @@ export interface StudyStats {
  * Start `workers` threads (seeds 0..workers−1) running this bundle (`entry`), time `repeats` rounds of
  * `iterations` steps each, all workers starting together.
  */
-export async function benchFcStudy(o: { entry: URL; workers: number; iterations: number; repeats: number; backend: BackendPref }): Promise<StudyStats> {
+export async function benchFcStudy(o: {
+  entry: URL;
+  workers: number;
+  iterations: number;
+  repeats: number;
+  backend: BackendPref;
+}): Promise<StudyStats> {
   const threads = Array.from({ length: o.workers }, (_, seed) => {
     const data: StudyWorkerData = { role: ROLE, seed, iterations: o.iterations, backend: o.backend };
     return new Worker(o.entry, { workerData: data });

@@ -170,7 +170,8 @@ export function buildDoctorReport(f: DoctorFacts, checkedAt = new Date().toISOSt
     else if (b.version === null && INSTALL_HINT[b.name]) advice.push(INSTALL_HINT[b.name]!);
     else advice.push(`${b.name}: ${b.detail}`);
   }
-  if (activeName === 'cpu') advice.push('Training runs on the plain JavaScript backend, about 30× slower than WebAssembly: check why wasm failed above.');
+  if (activeName === 'cpu')
+    advice.push('Training runs on the plain JavaScript backend, about 30× slower than WebAssembly: check why wasm failed above.');
   if (!f.electron.binary) advice.push('The desktop app is not installed (no electron package): use browser mode (`npm start`).');
   else if (!f.electron.binaryPresent) {
     advice.push('The Electron binary is missing (its download did not run): `npm run fetch-electron`, or use browser mode (`npm start`).');
@@ -191,7 +192,14 @@ export function buildDoctorReport(f: DoctorFacts, checkedAt = new Date().toISOSt
       message: activeName === 'tensorflow-gpu' ? (f.gpu?.message ?? 'TensorFlow runs on the GPU.') : gpuMessage,
       requires: GPU_REQUIREMENT,
     },
-    versions: { node: f.node, v8: f.v8, tfjs: f.tfjs, tfjsNode: f.packages.tfjsNode, tfjsNodeGpu: f.packages.tfjsNodeGpu, electron: f.electron.version },
+    versions: {
+      node: f.node,
+      v8: f.v8,
+      tfjs: f.tfjs,
+      tfjsNode: f.packages.tfjsNode,
+      tfjsNodeGpu: f.packages.tfjsNodeGpu,
+      electron: f.electron.version,
+    },
     cpu: { model: f.cpuModel, cores: f.cores },
     electron: {
       binary: f.electron.binary,
@@ -216,7 +224,10 @@ export function formatDoctorReport(r: DoctorReport): string {
     r.backend ? `  ${r.backend.reason}` : '',
     '',
     'Backends, fastest first:',
-    ...r.backends.map((b) => `  ${b.name.padEnd(width)}  ${b.status.padEnd(11)}  ${b.version ? `${b.package}@${b.version}` : `${b.package} (not installed)`}\n  ${' '.repeat(width)}  ${b.detail}`),
+    ...r.backends.map(
+      (b) =>
+        `  ${b.name.padEnd(width)}  ${b.status.padEnd(11)}  ${b.version ? `${b.package}@${b.version}` : `${b.package} (not installed)`}\n  ${' '.repeat(width)}  ${b.detail}`,
+    ),
     '',
     `GPU: ${r.gpu.gpuActive ? 'in use' : 'not in use'}. ${r.gpu.message}`,
     r.gpu.missing.length ? `  missing libraries: ${r.gpu.missing.join(', ')}` : '',

