@@ -91,6 +91,9 @@ function printTable(lines: Line[]): void {
 
 const rssMb = () => process.resourceUsage().maxRSS / 1024;
 
+/** A peer rate rounded like ours (one decimal), or undefined. */
+const peerNum = (x: number | undefined) => (x === undefined ? undefined : Number(fmt(x)));
+
 async function main(): Promise<void> {
   const pref = (option('backend') ?? 'auto') as BackendPref;
   if (!BACKEND_PREFS.includes(pref)) throw new Error(`--backend must be one of ${BACKEND_PREFS.join(', ')}`);
@@ -152,14 +155,14 @@ async function main(): Promise<void> {
 
   lines.push({
     what: 'FC one run, masked (round 3), batch 60, Adam',
-    result: resultRow(`fc_train_masked_b60_adam_${b}`, Number(fmt(fcMasked.median)), 'it/s', p?.fc_masked.median),
+    result: resultRow(`fc_train_masked_b60_adam_${b}`, Number(fmt(fcMasked.median)), 'it/s', peerNum(p?.fc_masked.median)),
     digits: 1,
     target: 'fc_one',
     detail: `${samples(fcMasked)}; by CPU time ${fmt(fcMasked.cpuMedian)}`,
   });
   lines.push({
     what: 'FC one run, dense, batch 60, Adam',
-    result: resultRow(`fc_train_dense_b60_adam_${b}`, Number(fmt(fcDense.median)), 'it/s', p?.fc_dense.median),
+    result: resultRow(`fc_train_dense_b60_adam_${b}`, Number(fmt(fcDense.median)), 'it/s', peerNum(p?.fc_dense.median)),
     digits: 1,
     detail: `${samples(fcDense)}; by CPU time ${fmt(fcDense.cpuMedian)}`,
   });
@@ -169,7 +172,7 @@ async function main(): Promise<void> {
     const study = await benchFcStudy({ entry: new URL(import.meta.url), workers, iterations: studyIterations, repeats: studyRepeats, backend: pref });
     lines.push({
       what: `FC study, ${workers} seeds at once (a worker per core)`,
-      result: resultRow(`fc_study_masked_b60_adam_${b}`, Number(fmt(study.median)), 'seed-it/s', p?.fc_masked.median),
+      result: resultRow(`fc_study_masked_b60_adam_${b}`, Number(fmt(study.median)), 'seed-it/s', peerNum(p?.fc_masked.median)),
       digits: 1,
       target: 'fc_study',
       detail: `${samples(study)}; PyTorch: one seed after another, one thread`,
@@ -233,7 +236,8 @@ async function main(): Promise<void> {
   console.log('Ratio: ours relative to PyTorch on this machine, higher is better (rates: ours/PyTorch; times and memory: PyTorch/ours).\n');
   printTable(lines);
   if (p) {
-    const why = explainPeer(p, os.loadavg()[0] / os.availableParallelism());
+    // The load before the bench started: later load averages include the bench's own worker threads.
+    const why = explainPeer(p, load / os.availableParallelism());
     if (why.length) console.log(`\n${why.join('\n')}`);
   }
   recordResults(lines.map((l) => l.result));

@@ -30,7 +30,19 @@ const OPENED_BUT_ONE = `2024-06-19 16:06:44.995157: I tensorflow/stream_executor
 2024-06-19 16:06:44.996120: I tensorflow/stream_executor/platform/default/dso_loader.cc:49] Successfully opened dynamic library libcudnn.so.8
 2024-06-19 16:06:44.996140: W tensorflow/core/common_runtime/gpu/gpu_device.cc:1689] Cannot dlopen some GPU libraries. Please make sure the missing libraries mentioned above are installed properly if you would like to use GPU.`;
 
+// tensorflow/tfjs#8362 "CUDA version mismatch": tfjs-node-gpu with only CUDA 12.3 installed; the line ends
+// with the LD_LIBRARY_PATH libtensorflow searched.
+const TFJS_8362 =
+  "2024-08-24 22:24:04.039287: W tensorflow/stream_executor/platform/default/dso_loader.cc:64] Could not load dynamic library 'libcudart.so.11.0'; dlerror: libcudart.so.11.0: cannot open shared object file: No such file or directory; LD_LIBRARY_PATH: /usr/local/cuda:/usr/local/cuda/lib64:";
+
 describe('diagnoseGpu', () => {
+  it('reads the soname out of a line that ends with LD_LIBRARY_PATH (tfjs#8362, CUDA 12.3 only)', () => {
+    const d = diagnoseGpu({ physicalDevices: ['CPU'], logText: TFJS_8362 });
+    expect(d.gpuActive).toBe(false);
+    expect(d.missing).toEqual(['libcudart.so.11.0']);
+    expect(d.message).toMatch(/needs the CUDA 11\.2 runtime and cuDNN 8\.1 \(driver ≥ 450\) even when a newer CUDA is installed/);
+  });
+
   it('recognises the silent CPU fallback when cuDNN 8 is missing (tfjs#8269, CUDA 12 only)', () => {
     const d = diagnoseGpu({ logText: TFJS_8269 });
     expect(d.gpuActive).toBe(false);
