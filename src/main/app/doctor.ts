@@ -253,6 +253,9 @@ export function doctorInWorker(workerPath: string, timeoutMs = 180_000): Promise
     const worker = new Worker(workerPath);
     const requestId = 1;
     const timer = setTimeout(() => finish(() => reject(new Error(`the doctor probe did not answer within ${timeoutMs / 1000} s`))), timeoutMs);
+    // Neither the probe nor its timeout keeps the process alive: closing the app must not wait for them.
+    timer.unref();
+    worker.unref();
     let done = false;
     function finish(fn: () => void): void {
       if (done) return;

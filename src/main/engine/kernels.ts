@@ -375,6 +375,14 @@ export function swapOuterInner(x: tf.Tensor4D, pad = 0): tf.Tensor4D {
   });
 }
 
+/**
+ * Whether the active backend re-packs the right-hand matMul operand on every call (tfjs-wasm's XNNPACK),
+ * so that ops.ts should keep large, freshly updated kernels on the left. Native TensorFlow does not.
+ */
+export function prefersLeftOperand(): boolean {
+  return hasKernel(TRANSPOSE_2D);
+}
+
 /** xᵀ for a matrix; no gradient. */
 export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
   if (hasKernel(TRANSPOSE_2D)) return tf.engine().runKernel(TRANSPOSE_2D, { x }, { relu: false }) as tf.Tensor2D;

@@ -14,7 +14,18 @@
 // false means the op's input is data (no gradient is computed for it).
 import * as tf from '@tensorflow/tfjs-core';
 import { hasXentKernel, softmaxXentWithGrad } from './xent';
-import { columnSums, im2colRowsT, hasIm2col, MAX_POOL_GRAD_2X2, reluGrad, sliceRows, swapOuterInner, transpose2d, transposeBiasAct } from './kernels';
+import {
+  columnSums,
+  hasIm2col,
+  im2colRowsT,
+  MAX_POOL_GRAD_2X2,
+  prefersLeftOperand,
+  reluGrad,
+  sliceRows,
+  swapOuterInner,
+  transpose2d,
+  transposeBiasAct,
+} from './kernels';
 
 type Save = (tensors: tf.Tensor[]) => void;
 type Backward = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
@@ -65,16 +76,16 @@ export interface DenseOptions {
   /** Compute the gradient for x (false for the first layer, whose input is the image batch). */
   inputGrad: boolean;
   /**
-   * denseTransposed only: compute dx as (W·dzᵀ)ᵀ instead of dz·wt. Default: for kernels of at least
-   * LEFT_OPERAND_DX_MIN entries.
+   * denseTransposed only: compute dx as (W·dzᵀ)ᵀ instead of dz·wt. Default: on wasm, for kernels of at
+   * least LEFT_OPERAND_DX_MIN entries.
    */
   leftOperandDx?: boolean;
 }
 
 /**
  * Dense layer y = act(x·W + b). Backward with explicit transposes and plain matMuls:
- * dz = dy·relu'(y); dW = xᵀ·dz; db = Σ_batch dz; dx = dz·Wᵀ, computed as (W·dzᵀ)ᵀ (W as the left
- * operand is not re-packed by XNNPACK: ≈0.3 instead of ≈0.45 ms for LeNet's 300x100 layer).
+ * dz = dy·relu'(y); dW = xᵀ·dz; db = Σ_batch dz; dx = dz·Wᵀ, on wasm computed as (W·dzᵀ)ᵀ (W as the
+ * left operand is not re-packed by XNNPACK: ≈0.3 instead of ≈0.45 ms for LeNet's 300x100 layer).
  */
 export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, opts: DenseOptions): tf.Tensor2D {
   const inputs = opts.inputGrad ? [x, w, b] : [w, b];
@@ -87,8 +98,10 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, opts: Dens
         const dz = (opts.relu ? reluBackward(dy, ys) : dy) as tf.Tensor2D;
         const dw = tf.matMul(transpose2d(xs as tf.Tensor2D), dz);
         const db = columnSums(dz);
-        // dx = (W·dzᵀ)ᵀ: the kernel as the left operand is never packed (see denseTransposed).
-        return opts.inputGrad ? [transpose2d(tf.matMul(w, transpose2d(dz))), dw, db] : [dw, db];
+        if (!opts.inputGrad) return [dw, db];
+        // On wasm dx = (W·dzᵀ)ᵀ: the kernel as the left operand is never packed (see denseTransposed).
+        const dx = prefersLeftOperand() ? transpose2d(tf.matMul(w, transpose2d(dz))) : tf.matMul(dz, w, false, true);
+        return [dx, dw, db];
       },
     };
   });
@@ -115,7 +128,7 @@ export function denseTransposed(x: tf.Tensor2D, wt: tf.Tensor2D, b: tf.Tensor1D,
         const dwt = tf.matMul(transpose2d(dz), xs as tf.Tensor2D);
         const db = columnSums(dz);
         if (!opts.inputGrad) return [dwt, db];
-        const left = opts.leftOperandDx ?? wt.size >= LEFT_OPERAND_DX_MIN;
+        const left = opts.leftOperandDx ?? (prefersLeftOperand() && wt.size >= LEFT_OPERAND_DX_MIN);
         const dx = left ? transpose2d(tf.matMul(transpose2d(wt), transpose2d(dz))) : tf.matMul(dz, wt);
         return [dx, dwt, db];
       },
