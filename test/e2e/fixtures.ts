@@ -123,35 +123,5 @@ export async function download(page: Page, click: () => Promise<void>): Promise<
   return { name: d.suggestedFilename(), bytes: readFileSync(file) };
 }
 
-/** RFC 4180 CSV parser (quoted cells, doubled quotes, embedded line breaks). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
-}
+/** The app's own CSV reader (unit-tested in src/renderer/src/composables), reused to read exported files. */
+export { parseCsv } from '../../src/renderer/src/composables/csv';
